@@ -1,0 +1,30 @@
+"""`python -m summarize`: compose the config, run the job, print where the run went."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import hydra
+from omegaconf import DictConfig
+
+from summarize.config import register_configs
+from summarize.pipeline import run
+
+register_configs()
+log = logging.getLogger("summarize")
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
+def main(cfg: DictConfig) -> None:
+    try:
+        result = run(cfg)
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:  # config, input and model problems
+        log.error("%s", exc)
+        sys.exit(2)
+    log.info("read %d, ok %d, failed %d", result.read, result.ok, result.failed)
+    print(result.path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""Typed schema of the Hydra config (values live in conf/*.yaml).
+
+The dataclasses are registered in Hydra's ConfigStore and merged under the YAML, so a misspelt key or a
+wrong type fails at start-up with the key's path in the message, before any article is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, OmegaConf
+
+
+@dataclass
+class FieldMap:
+    """Names of the input fields; a field set to null is not read."""
+
+    id: str = "id"
+    text: str = "text"
+    title: str | None = "title"
+    lang: str | None = "lang"
+    reference: str | None = "reference"
+    # A mapping {lang: text} in this field, or flat columns named "<references>.<lang>" (CSV).
+    references: str | None = "references"
+
+
+@dataclass
+class SourceConfig:
+    kind: str = "text"  # text | jsonl | csv | parquet | hf
+    # File, folder or saved dataset; null means the sample article shipped with the package.
+    path: str | None = None
+    # text: file name suffixes read from the folder.
+    suffixes: list[str] = field(default_factory=lambda: [".txt", ".md"])
+    # hf: the split of a DatasetDict (ignored for a plain Dataset).
+    split: str | None = None
+    # Language of articles whose record carries none.
+    lang: str = "en"
+    fields: FieldMap = field(default_factory=FieldMap)
+    limit: int | None = None
+    # Input bytes that are not UTF-8: "replace" decodes with U+FFFD and records it, "strict" rejects.
+    encoding_errors: str = "replace"
+    html: bool = True  # convert HTML to text when an article looks like HTML
+
+
+@dataclass
+class SummarizerConfig:
+    kind: str = "seq2seq"  # seq2seq | extractive
+    name_or_path: str | None = None
+    revision: str | None = None
+    prefix: str = ""  # task prefix some families need, e.g. "summarize: " for T5
+    languages: list[str] | None = None  # languages it summarises; null: any
+    license: str | None = None
+    # extractive only
+    method: str = "centroid"  # lead | centroid
+    sentences: int = 3
+
+
+@dataclass
+class TranslatorConfig:
+    # May contain {src} and {tgt}, replaced by the language's opus_mt code (one model per pair).
+    name_or_path: str = MISSING
+    revision: str | None = None
+    license: str | None = None
+    # Task prefix for T5-style translators, e.g. "translate {src_name} to {tgt_name}: ".
+    prefix: str = ""
+
+
+@dataclass
+class LangCodes:
+    """How each model family names this language."""
+
+    nllb: str | None = None  # pes_Arab
+    m2m100: str | None = None  # fa
+    mbart50: str | None = None  # fa_IR
+    marian: str | None = None  # >>pes<< (multi-target Marian models)
+    opus_mt: str | None = None  # fa, as in Helsinki-NLP/opus-mt-en-{opus_mt}
+
+
+@dataclass
+class LangConfig:
+    code: str = MISSING
+    name: str = MISSING
+    script: str = MISSING  # ISO 15924: Arab, Latn
+    direction: str = "ltr"  # ltr | rtl
+    normaliser: str = "none"  # persian | arabic | none
+    splitter: str = "sentencex"
+    codes: LangCodes = field(default_factory=LangCodes)
+    translator: TranslatorConfig = field(default_factory=TranslatorConfig)
+
+
+@dataclass
+class ChunkingConfig:
+    # null: the model's own limit (max positions / tokenizer model_max_length) minus special tokens.
+    max_input_tokens: int | None = None
+    overlap_sentences: int = 0
+
+
+@dataclass
+class GenerationSettings:
+    """null means: take the checkpoint's generation_config value."""
+
+    num_beams: int | None = None
+    min_new_tokens: int | None = None
+    max_new_tokens: int | None = None
+    length_penalty: float | None = None
+    no_repeat_ngram_size: int | None = None
+    early_stopping: bool | None = None
+    do_sample: bool = False
+
+
+@dataclass
+class GenerationConfig:
+    summary: GenerationSettings = field(default_factory=GenerationSettings)
+    translation: GenerationSettings = field(default_factory=GenerationSettings)
+    # Hierarchical reduction stops after this many levels (each level shrinks the text).
+    max_reduce_levels: int = 8
+
+
+@dataclass
+class RuntimeConfig:
+    device: str = "auto"  # auto | cpu | cuda | mps
+    dtype: str = "auto"  # auto | float32 | bfloat16 | float16
+    threads: int | None = None  # torch intra-op threads; null: torch's default
+    batch_tokens: int = 8192  # padded input tokens per generate() batch
+    window_articles: int = 32  # articles whose chunks are batched together
+    seed: int = 0
+
+
+@dataclass
+class OutputConfig:
+    root: str = MISSING
+    job: str = "summarize"
+    progress_every_s: float = 30.0
+
+
+@dataclass
+class ModelPolicy:
+    allow_pickle: bool = False  # load *.bin pickle weights (can execute code) when no safetensors
+    trust_remote_code: bool = False  # run code shipped with a checkpoint: only when you trust it
+    hash_weights: bool = True  # sha256 of the weights in every record's model description
+
+
+@dataclass
+class TranslateConfig:
+    article: bool = False  # also translate the full article, chunk by chunk
+
+
+@dataclass
+class Config:
+    task: str = "summarize"  # summarize | translate
+    source: SourceConfig = field(default_factory=SourceConfig)
+    summarizer: SummarizerConfig = field(default_factory=SummarizerConfig)
+    # Set to use one translator for every target language; null: each language's own preset.
+    translator: TranslatorConfig | None = None
+    langs: dict[str, LangConfig] = field(default_factory=dict)
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    translate: TranslateConfig = field(default_factory=TranslateConfig)
+    model: ModelPolicy = field(default_factory=ModelPolicy)
+    # Folder of pre-downloaded models laid out as <root>/<hub id>; env SUMMARIZE_MODEL_ROOT.
+    model_root: str | None = None
+
+
+def register_configs() -> None:
+    ConfigStore.instance().store(name="summarize_schema", node=Config)
+
+
+KNOWN_SOURCES = ("text", "jsonl", "csv", "parquet", "hf")
+
+
+def validate(cfg: Any) -> None:
+    """Checks the schema cannot express; messages say what to change."""
+    if cfg.task not in ("summarize", "translate"):
+        raise ValueError(f"task={cfg.task!r}: use task=summarize or task=translate")
+    if cfg.source.kind not in KNOWN_SOURCES:
+        raise ValueError(f"source.kind={cfg.source.kind!r}: choose one of {', '.join(KNOWN_SOURCES)}")
+    if cfg.source.kind != "text" and not cfg.source.path:
+        raise ValueError(f"source={cfg.source.kind} needs a path: add source.path=FILE")
+    if cfg.summarizer.kind not in ("seq2seq", "extractive"):
+        raise ValueError(f"summarizer.kind={cfg.summarizer.kind!r}: use seq2seq or extractive")
+    if cfg.task == "summarize" and cfg.summarizer.kind == "seq2seq" and not cfg.summarizer.name_or_path:
+        raise ValueError("summarizer.name_or_path is empty: pick a preset (summarizer=distilbart-cnn) or set it")
+    if cfg.task == "translate" and not cfg.langs:
+        raise ValueError("task=translate needs a target language: add +lang=fa (or +lang=[fa,fr])")
+    if cfg.summarizer.method not in ("lead", "centroid"):
+        raise ValueError(f"summarizer.method={cfg.summarizer.method!r}: use lead or centroid")
+    if cfg.runtime.batch_tokens < 64 or cfg.runtime.window_articles < 1:
+        raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
+    if cfg.source.encoding_errors not in ("replace", "strict"):
+        raise ValueError("source.encoding_errors must be replace or strict")
+
+
+# conf/ sits beside the package in the source tree (installed with `pip install -e .`).
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+
+
+def load_lang_config(code: str) -> LangConfig:
+    """A language's settings from conf/lang/<code>.yaml without its translator preset (for sources)."""
+    path = CONF_DIR / "lang" / f"{code}.yaml"
+    if not path.is_file():
+        raise ValueError(f"no language config for {code!r}: add conf/lang/{code}.yaml (copy conf/lang/fr.yaml)")
+    values = OmegaConf.load(path)
+    values.pop("defaults", None)
+    values["translator"] = {"name_or_path": ""}
+    merged = OmegaConf.merge(OmegaConf.structured(LangConfig), values)
+    return OmegaConf.to_object(merged)  # type: ignore[return-value]

@@ -1,0 +1,107 @@
+"""Batched generation: inputs sorted by length, packed into batches by a padded-token budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import torch
+
+from summarize.config import GenerationSettings
+from summarize.models import LoadedModel
+from summarize.records import Generated
+
+
+def batched(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    """itertools.batched for Python 3.11."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def token_budget_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
+    """Indices grouped longest first so that (longest in batch) x (batch size) <= batch_tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = lengths[current[0]] if current else lengths[index]
+        if current and longest * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def generation_kwargs(settings: GenerationSettings) -> dict[str, Any]:
+    """Only the values the user set; the rest come from the checkpoint's generation_config."""
+    return {k: v for k, v in asdict(settings).items() if v is not None}
+
+
+class Generator:
+    """Runs ``generate`` for one model; family quirks arrive as arguments, not subclasses."""
+
+    def __init__(self, loaded: LoadedModel, settings: GenerationSettings, batch_tokens: int) -> None:
+        self.loaded = loaded
+        self.kwargs = generation_kwargs(settings)
+        self.batch_tokens = batch_tokens
+        self.calls = 0  # generate() calls, counted for tests and metrics
+
+    @property
+    def max_new_tokens(self) -> int | None:
+        configured = self.kwargs.get("max_new_tokens")
+        if configured is not None:
+            return int(configured)
+        generation_config = self.loaded.model.generation_config
+        if generation_config.max_new_tokens is not None:
+            return int(generation_config.max_new_tokens)
+        return int(generation_config.max_length) if generation_config.max_length else None
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        *,
+        prefix: str = "",
+        src_lang: str | None = None,
+        forced_bos_token_id: int | None = None,
+    ) -> list[Generated]:
+        if not texts:
+            return []
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        if src_lang is not None:
+            tokenizer.src_lang = src_lang  # sets the source language token of mBART-50/M2M100/NLLB
+        inputs = [prefix + t for t in texts]
+        encoded = tokenizer(inputs, add_special_tokens=True)["input_ids"]
+        over = [i for i, ids in enumerate(encoded) if len(ids) > self.loaded.max_input_tokens]
+        if over:  # chunking guarantees this never happens; fail loudly rather than truncate
+            raise ValueError(f"{len(over)} inputs exceed the model limit of {self.loaded.max_input_tokens} tokens")
+        extra = dict(self.kwargs)
+        if forced_bos_token_id is not None:
+            extra["forced_bos_token_id"] = forced_bos_token_id
+        limit = self.max_new_tokens
+        results: list[Generated | None] = [None] * len(texts)
+        device = model.device
+        for batch in token_budget_batches([len(ids) for ids in encoded], self.batch_tokens):
+            padded = tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt")
+            with torch.inference_mode():
+                output = model.generate(
+                    input_ids=padded["input_ids"].to(device),
+                    attention_mask=padded["attention_mask"].to(device),
+                    **extra,
+                )
+            self.calls += 1
+            decoded = tokenizer.batch_decode(output, skip_special_tokens=True)
+            pad_id = tokenizer.pad_token_id
+            for row, index in enumerate(batch):
+                # Output tokens exclude the decoder start and padding after EOS.
+                n_out = int((output[row] != pad_id).sum()) - (1 if output[row][0] != pad_id else 0)
+                n_new = output.shape[1] - 1
+                results[index] = Generated(
+                    text=decoded[row].strip(),
+                    n_input_tokens=len(encoded[index]),
+                    n_output_tokens=max(n_out, 0),
+                    hit_max_new_tokens=limit is not None and n_new >= limit and bool(output[row][-1] != pad_id),
+                )
+        return [r for r in results if r is not None]
