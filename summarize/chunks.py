@@ -30,7 +30,9 @@ def input_budget(tokenizer: Any, max_input_tokens: int, prefix: str = "") -> int
     prefix_tokens = len(tokenizer(prefix, add_special_tokens=False)["input_ids"]) if prefix else 0
     budget = max_input_tokens - specials - prefix_tokens
     if budget < 8:
-        raise ValueError(f"input budget of {budget} tokens is too small: raise chunking.max_input_tokens")
+        raise ValueError(
+            f"input budget of {budget} tokens is too small: raise chunking.max_input_tokens"
+        )
     return budget
 
 
@@ -61,7 +63,9 @@ def _cut_points_by_bisection(text: str, span: Span, count: TokenCounter, budget:
     return cuts
 
 
-def split_long_span(text: str, span: Span, count: TokenCounter, budget: int, tokenizer: Any | None = None) -> list[Span]:
+def split_long_span(
+    text: str, span: Span, count: TokenCounter, budget: int, tokenizer: Any | None = None
+) -> list[Span]:
     """Cut one over-long sentence into pieces that each fit the budget."""
     cuts: list[int] = []
     if tokenizer is not None and getattr(tokenizer, "is_fast", False):
@@ -77,7 +81,13 @@ def split_long_span(text: str, span: Span, count: TokenCounter, budget: int, tok
     return fitted
 
 
-def units(text: str, sentence_spans: Sequence[Span], count: TokenCounter, budget: int, tokenizer: Any | None = None) -> list[tuple[Span, int]]:
+def units(
+    text: str,
+    sentence_spans: Sequence[Span],
+    count: TokenCounter,
+    budget: int,
+    tokenizer: Any | None = None,
+) -> list[tuple[Span, int]]:
     """Sentences with their token counts; over-long ones already split into pieces that fit."""
     result: list[tuple[Span, int]] = []
     for span in sentence_spans:
@@ -85,7 +95,10 @@ def units(text: str, sentence_spans: Sequence[Span], count: TokenCounter, budget
         if n <= budget:
             result.append((span, n))
         else:
-            result.extend((piece, count(text[piece[0] : piece[1]])) for piece in split_long_span(text, span, count, budget, tokenizer))
+            result.extend(
+                (piece, count(text[piece[0] : piece[1]]))
+                for piece in split_long_span(text, span, count, budget, tokenizer)
+            )
     return result
 
 

@@ -178,13 +178,21 @@ def validate(cfg: Any) -> None:
     if cfg.task not in ("summarize", "translate"):
         raise ValueError(f"task={cfg.task!r}: use task=summarize or task=translate")
     if cfg.source.kind not in KNOWN_SOURCES:
-        raise ValueError(f"source.kind={cfg.source.kind!r}: choose one of {', '.join(KNOWN_SOURCES)}")
+        raise ValueError(
+            f"source.kind={cfg.source.kind!r}: choose one of {', '.join(KNOWN_SOURCES)}"
+        )
     if cfg.source.kind != "text" and not cfg.source.path:
         raise ValueError(f"source={cfg.source.kind} needs a path: add source.path=FILE")
     if cfg.summarizer.kind not in ("seq2seq", "extractive"):
         raise ValueError(f"summarizer.kind={cfg.summarizer.kind!r}: use seq2seq or extractive")
-    if cfg.task == "summarize" and cfg.summarizer.kind == "seq2seq" and not cfg.summarizer.name_or_path:
-        raise ValueError("summarizer.name_or_path is empty: pick a preset (summarizer=distilbart-cnn) or set it")
+    if (
+        cfg.task == "summarize"
+        and cfg.summarizer.kind == "seq2seq"
+        and not cfg.summarizer.name_or_path
+    ):
+        raise ValueError(
+            "summarizer.name_or_path is empty: pick a preset (summarizer=distilbart-cnn) or set it"
+        )
     if cfg.task == "translate" and not cfg.langs:
         raise ValueError("task=translate needs a target language: add +lang=fa (or +lang=[fa,fr])")
     if cfg.summarizer.method not in ("lead", "centroid"):
@@ -203,7 +211,9 @@ def load_lang_config(code: str) -> LangConfig:
     """A language's settings from conf/lang/<code>.yaml without its translator preset (for sources)."""
     path = CONF_DIR / "lang" / f"{code}.yaml"
     if not path.is_file():
-        raise ValueError(f"no language config for {code!r}: add conf/lang/{code}.yaml (copy conf/lang/fr.yaml)")
+        raise ValueError(
+            f"no language config for {code!r}: add conf/lang/{code}.yaml (copy conf/lang/fr.yaml)"
+        )
     values = OmegaConf.load(path)
     values.pop("defaults", None)
     values["translator"] = {"name_or_path": ""}

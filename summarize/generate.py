@@ -43,7 +43,9 @@ def generation_kwargs(settings: GenerationSettings) -> dict[str, Any]:
 class Generator:
     """Runs ``generate`` for one model; family quirks arrive as arguments, not subclasses."""
 
-    def __init__(self, loaded: LoadedModel, settings: GenerationSettings, batch_tokens: int) -> None:
+    def __init__(
+        self, loaded: LoadedModel, settings: GenerationSettings, batch_tokens: int
+    ) -> None:
         self.loaded = loaded
         self.kwargs = generation_kwargs(settings)
         self.batch_tokens = batch_tokens
@@ -76,8 +78,14 @@ class Generator:
         encoded = tokenizer(inputs, add_special_tokens=True)["input_ids"]
         over = [i for i, ids in enumerate(encoded) if len(ids) > self.loaded.max_input_tokens]
         if over:  # chunking guarantees this never happens; fail loudly rather than truncate
-            raise ValueError(f"{len(over)} inputs exceed the model limit of {self.loaded.max_input_tokens} tokens")
+            raise ValueError(
+                f"{len(over)} inputs exceed the model limit of {self.loaded.max_input_tokens} tokens"
+            )
         extra = dict(self.kwargs)
+        if (
+            "max_new_tokens" in extra
+        ):  # a checkpoint's max_length would otherwise warn on every call
+            extra["max_length"] = None
         if forced_bos_token_id is not None:
             extra["forced_bos_token_id"] = forced_bos_token_id
         limit = self.max_new_tokens
@@ -102,6 +110,8 @@ class Generator:
                     text=decoded[row].strip(),
                     n_input_tokens=len(encoded[index]),
                     n_output_tokens=max(n_out, 0),
-                    hit_max_new_tokens=limit is not None and n_new >= limit and bool(output[row][-1] != pad_id),
+                    hit_max_new_tokens=limit is not None
+                    and n_new >= limit
+                    and bool(output[row][-1] != pad_id),
                 )
         return [r for r in results if r is not None]

@@ -61,22 +61,33 @@ class RunMetrics:
         self.failed += 1
         self.errors_by_code[code] += 1
 
-    def add_summary(self, lang: str, source: str, summary: str, hit_max: bool, output_tokens: int) -> None:
+    def add_summary(
+        self, lang: str, source: str, summary: str, hit_max: bool, output_tokens: int
+    ) -> None:
         self.summaries[lang].add(source, summary, hit_max)
         self.generated_tokens += output_tokens
 
-    def add_translation(self, lang: str, source: str, translation: str, hit_max: bool, output_tokens: int) -> None:
+    def add_translation(
+        self, lang: str, source: str, translation: str, hit_max: bool, output_tokens: int
+    ) -> None:
         self.translations[lang].add(source, translation, hit_max)
         self.generated_tokens += output_tokens
 
     def result(self, wall_seconds: float) -> dict[str, Any]:
         return {
-            "counts": {"read": self.read, "ok": self.ok, "failed": self.failed, "errors_by_code": dict(self.errors_by_code)},
+            "counts": {
+                "read": self.read,
+                "ok": self.ok,
+                "failed": self.failed,
+                "errors_by_code": dict(self.errors_by_code),
+            },
             "throughput": {
                 "wall_seconds": wall_seconds,
                 "articles_per_second": self.read / wall_seconds if wall_seconds else None,
                 "generated_tokens": self.generated_tokens,
-                "generated_tokens_per_second": self.generated_tokens / wall_seconds if wall_seconds else None,
+                "generated_tokens_per_second": self.generated_tokens / wall_seconds
+                if wall_seconds
+                else None,
             },
             "stage_seconds": dict(self.stage_seconds),
             "summary": {lang: s.result() for lang, s in self.summaries.items()},

@@ -55,7 +55,9 @@ class LoadedModel:
 def _hub_reachable(timeout_s: float = 3.0) -> bool:
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
         return False
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").split("//", 1)[-1].split("/", 1)[0]
+    endpoint = (
+        os.environ.get("HF_ENDPOINT", "https://huggingface.co").split("//", 1)[-1].split("/", 1)[0]
+    )
     host, _, port = endpoint.partition(":")
     try:
         with socket.create_connection((host, int(port or 443)), timeout=timeout_s):
@@ -130,7 +132,11 @@ def model_family(model: Any, tokenizer: Any) -> str:
 
 def model_input_limit(model: Any, tokenizer: Any) -> int:
     """Tokens one input may have, special tokens included."""
-    limits = [n for n in (getattr(model.config, "max_position_embeddings", None),) if isinstance(n, int) and n > 0]
+    limits = [
+        n
+        for n in (getattr(model.config, "max_position_embeddings", None),)
+        if isinstance(n, int) and n > 0
+    ]
     tokenizer_limit = getattr(tokenizer, "model_max_length", None)
     if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < 1_000_000:
         limits.append(tokenizer_limit)
@@ -178,7 +184,10 @@ def load_seq2seq(
     try:
         tokenizer = AutoTokenizer.from_pretrained(location, trust_remote_code=trust_remote_code)
         model = AutoModelForSeq2SeqLM.from_pretrained(
-            location, dtype=dtype, use_safetensors=has_safetensors, trust_remote_code=trust_remote_code
+            location,
+            dtype=dtype,
+            use_safetensors=has_safetensors,
+            trust_remote_code=trust_remote_code,
         )
     except (OSError, ValueError) as exc:
         raise ModelUnavailableError(

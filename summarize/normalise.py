@@ -15,8 +15,25 @@ from bs4 import BeautifulSoup
 
 # A tag-like or entity-like pattern is enough to decide that a real HTML parser is needed; plain text
 # with a stray "<" survives the parser unchanged apart from entity decoding.
-_HTML_HINT = re.compile(r"<(?:[a-zA-Z][\w:-]*|/[a-zA-Z][\w:-]*|!--)[^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
-_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section", "article")
+_HTML_HINT = re.compile(
+    r"<(?:[a-zA-Z][\w:-]*|/[a-zA-Z][\w:-]*|!--)[^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);"
+)
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "section",
+    "article",
+)
 # C0/C1 controls except tab and newline; they are never content and break JSON consumers downstream.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Horizontal whitespace, including NBSP and other Unicode spaces, but NOT the zero-width non-joiner
@@ -41,7 +58,10 @@ def html_to_text(text: str) -> str:
 
 
 def normalise_whitespace(text: str) -> str:
-    lines = (_HSPACE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = (
+        _HSPACE.sub(" ", line).strip()
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 
 
@@ -83,11 +103,15 @@ DEFAULT_NORMALISER = {"fa": "persian", "ar": "arabic"}
 def language_normaliser(lang: str | None, name: str | None = None) -> Callable[[str], str]:
     key = name or DEFAULT_NORMALISER.get((lang or "").split("-")[0].split("_")[0], "none")
     if key not in LANGUAGE_NORMALISERS:
-        raise ValueError(f"unknown normaliser {key!r}; choose one of {sorted(LANGUAGE_NORMALISERS)}")
+        raise ValueError(
+            f"unknown normaliser {key!r}; choose one of {sorted(LANGUAGE_NORMALISERS)}"
+        )
     return LANGUAGE_NORMALISERS[key]()
 
 
-def normalise_text(text: str, lang: str | None = None, *, html: bool = True, normaliser: str | None = None) -> str:
+def normalise_text(
+    text: str, lang: str | None = None, *, html: bool = True, normaliser: str | None = None
+) -> str:
     """NFC, HTML to text (when it looks like HTML), controls removed, per-language rules, whitespace."""
     text = unicodedata.normalize("NFC", text)
     if html and looks_like_html(text):

@@ -88,7 +88,9 @@ class Job:
             trust_remote_code=cfg.model.trust_remote_code,
             hash_weights=cfg.model.hash_weights,
         )
-        self.summariser: Summariser | None = build_summariser(cfg, self.models) if cfg.task == "summarize" else None
+        self.summariser: Summariser | None = (
+            build_summariser(cfg, self.models) if cfg.task == "summarize" else None
+        )
         self.translators = TranslatorSet(cfg, self.models)
         self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
         self.metrics = RunMetrics()
@@ -97,14 +99,22 @@ class Job:
         started = time.perf_counter()
         text = normalise_text(article.text, article.lang, html=self.cfg.source.html)
         if not text:
-            return RecordError("empty_text", "no text left after normalisation (HTML and whitespace removed)", id=article.id, origin=article.origin, lang=article.lang)
+            return RecordError(
+                "empty_text",
+                "no text left after normalisation (HTML and whitespace removed)",
+                id=article.id,
+                origin=article.origin,
+                lang=article.lang,
+            )
         languages = self.cfg.summarizer.languages
         if self.summariser is not None and languages and article.lang not in languages:
             return RecordError(
                 "unsupported_language",
                 f"summarizer {self.cfg.summarizer.name_or_path} summarises {list(languages)}, not {article.lang!r}; "
                 f"use summarizer=mt5-xlsum or summarizer=extractive",
-                id=article.id, origin=article.origin, lang=article.lang,
+                id=article.id,
+                origin=article.origin,
+                lang=article.lang,
             )
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return Prepared(article, text, digest, time.perf_counter() - started)
@@ -124,7 +134,9 @@ class Job:
                     results.append(single)
             return results
 
-    def _translate(self, texts: Sequence[str], sources: Sequence[str], target: str) -> list[tuple[str, list[Any]] | Exception]:
+    def _translate(
+        self, texts: Sequence[str], sources: Sequence[str], target: str
+    ) -> list[tuple[str, list[Any]] | Exception]:
         results: list[tuple[str, list[Any]] | Exception] = [("", [])] * len(texts)
         for source in dict.fromkeys(sources):
             indices = [i for i, s in enumerate(sources) if s == source]
@@ -136,11 +148,15 @@ class Job:
                 translator = self.translators.get(source, target)
                 outputs: Sequence[Any] = translator.translate([texts[i] for i in indices])
             except Exception as exc:
-                log.warning("translating %s->%s failed (%s); retrying one by one", source, target, exc)
+                log.warning(
+                    "translating %s->%s failed (%s); retrying one by one", source, target, exc
+                )
                 outputs = []
                 for i in indices:
                     try:
-                        outputs.append(self.translators.get(source, target).translate([texts[i]])[0])
+                        outputs.append(
+                            self.translators.get(source, target).translate([texts[i]])[0]
+                        )
                     except Exception as single:
                         outputs.append(single)
             for i, output in zip(indices, outputs, strict=True):
@@ -179,40 +195,82 @@ class Job:
             translations[target] = self._translate(texts, sources, target)
             if self.cfg.translate.article and self.summariser is not None:
                 articles = self._translate([p.text for p in prepared_items], sources, target)
-                translations[target] = [(s, a) for s, a in zip(translations[target], articles, strict=True)]
+                translations[target] = [
+                    (s, a) for s, a in zip(translations[target], articles, strict=True)
+                ]
             translate_s[target] = time.perf_counter() - started
             self.metrics.stage_seconds[f"translate.{target}"] += translate_s[target]
 
         for k, (i, p) in enumerate(ready):
-            records[i] = self.record(p, summaries[k], {t: v[k] for t, v in translations.items()}, share[k], summarise_s, translate_s)
+            records[i] = self.record(
+                p,
+                summaries[k],
+                {t: v[k] for t, v in translations.items()},
+                share[k],
+                summarise_s,
+                translate_s,
+            )
         return [r for r in records if r is not None]
 
-    def record(self, p: Prepared, summary: ArticleSummary | Exception, translated: dict[str, Any], share: float, summarise_s: float, translate_s: dict[str, float]) -> dict[str, Any]:
+    def record(
+        self,
+        p: Prepared,
+        summary: ArticleSummary | Exception,
+        translated: dict[str, Any],
+        share: float,
+        summarise_s: float,
+        translate_s: dict[str, float],
+    ) -> dict[str, Any]:
         error: dict[str, str] | None = None
         task_is_summary = self.summariser is not None
         out_translations: dict[str, Any] = {}
         if isinstance(summary, Exception):
-            error = {"code": "generation_failed", "message": f"{type(summary).__name__}: {summary}", "origin": p.article.origin}
+            error = {
+                "code": "generation_failed",
+                "message": f"{type(summary).__name__}: {summary}",
+                "origin": p.article.origin,
+            }
         for target, value in translated.items():
-            summary_part, article_part = value if self.cfg.translate.article and task_is_summary else (value, None)
+            summary_part, article_part = (
+                value if self.cfg.translate.article and task_is_summary else (value, None)
+            )
             entry: dict[str, Any] = {}
-            for key, part in (("summary" if task_is_summary else "article", summary_part), ("article", article_part)):
+            for key, part in (
+                ("summary" if task_is_summary else "article", summary_part),
+                ("article", article_part),
+            ):
                 if part is None:
                     continue
                 if isinstance(part, Exception):
-                    error = error or {"code": "translation_failed", "message": f"{target}: {type(part).__name__}: {part}", "origin": p.article.origin}
+                    error = error or {
+                        "code": "translation_failed",
+                        "message": f"{target}: {type(part).__name__}: {part}",
+                        "origin": p.article.origin,
+                    }
                     entry[key] = None
                     continue
                 text, outputs = part
                 entry[key] = text
                 if key == "summary" or not task_is_summary:
                     source_text = summary.text if isinstance(summary, ArticleSummary) else ""
-                    self.metrics.add_translation(target, source_text, text, any(o.hit_max_new_tokens for o in outputs), sum(o.n_output_tokens for o in outputs))
+                    self.metrics.add_translation(
+                        target,
+                        source_text,
+                        text,
+                        any(o.hit_max_new_tokens for o in outputs),
+                        sum(o.n_output_tokens for o in outputs),
+                    )
             out_translations[target] = entry
         ok = isinstance(summary, ArticleSummary)
         if task_is_summary and ok:
             assert isinstance(summary, ArticleSummary)
-            self.metrics.add_summary(p.article.lang, p.text, summary.text, summary.hit_max_new_tokens, summary.n_output_tokens)
+            self.metrics.add_summary(
+                p.article.lang,
+                p.text,
+                summary.text,
+                summary.hit_max_new_tokens,
+                summary.n_output_tokens,
+            )
         self.metrics.read += 1
         if error:
             self.metrics.failed += 1
@@ -225,7 +283,9 @@ class Job:
             "source_sha256": p.sha256,
             "lang": p.article.lang,
             "title": p.article.title,
-            "summary": summary.text if task_is_summary and isinstance(summary, ArticleSummary) else None,
+            "summary": summary.text
+            if task_is_summary and isinstance(summary, ArticleSummary)
+            else None,
             "translations": out_translations,
             "chunks": {"count": len(chunks), "spans": [[c.start, c.end] for c in chunks]},
             "reduce_levels": summary.levels if isinstance(summary, ArticleSummary) else None,
@@ -235,7 +295,10 @@ class Job:
                 "summarize_s": round(summarise_s * share, 6),
                 "translate_s": {t: round(s * share, 6) for t, s in translate_s.items()},
             },
-            "notes": [*p.article.notes, *(summary.notes if isinstance(summary, ArticleSummary) else ())],
+            "notes": [
+                *p.article.notes,
+                *(summary.notes if isinstance(summary, ArticleSummary) else ()),
+            ],
             "error": error,
         }
 
@@ -244,7 +307,16 @@ class Job:
         described: dict[str, Any] = {"summarizer": None, "translators": {}}
         if self.summariser is not None:
             generator = getattr(self.summariser, "generator", None)
-            described["summarizer"] = generator.loaded.describe() if generator else {"name_or_path": f"extractive:{summarizer.method}", "revision": None, "weights_sha256": None, "family": "extractive"}
+            described["summarizer"] = (
+                generator.loaded.describe()
+                if generator
+                else {
+                    "name_or_path": f"extractive:{summarizer.method}",
+                    "revision": None,
+                    "weights_sha256": None,
+                    "family": "extractive",
+                }
+            )
         for target in targets:
             described["translators"][target] = self.translators.describe(target)
         return described

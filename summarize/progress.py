@@ -34,7 +34,9 @@ class Progress:
         if now - self.last_line >= self.every_s:
             self.last_line = now
             rate = self.done / (now - self.started)
-            log.info("progress: %d articles (%d failed), %.2f articles/s", self.done, self.failed, rate)
+            log.info(
+                "progress: %d articles (%d failed), %.2f articles/s", self.done, self.failed, rate
+            )
 
     def close(self) -> None:
         if self._bar is not None:

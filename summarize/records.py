@@ -13,7 +13,9 @@ class Article:
     lang: str
     title: str | None = None
     reference: str | None = None  # reference summary
-    references: Mapping[str, str] = field(default_factory=dict)  # reference translations by language
+    references: Mapping[str, str] = field(
+        default_factory=dict
+    )  # reference translations by language
     origin: str = ""  # file and line/row it came from, for error messages
     notes: tuple[str, ...] = ()  # e.g. "invalid UTF-8 replaced"
 

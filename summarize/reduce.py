@@ -79,7 +79,9 @@ class Seq2SeqSummariser:
         )
 
     def summarise(self, texts: Sequence[str], langs: Sequence[str]) -> list[ArticleSummary]:
-        first_chunks = [self.chunk(t, lang) if t else [] for t, lang in zip(texts, langs, strict=True)]
+        first_chunks = [
+            self.chunk(t, lang) if t else [] for t, lang in zip(texts, langs, strict=True)
+        ]
         current = {i: chunks for i, chunks in enumerate(first_chunks) if chunks}
         final: dict[int, ArticleSummary] = {}
         target = self.generator.max_new_tokens or self.budget
@@ -107,4 +109,6 @@ class Seq2SeqSummariser:
                     )
                 else:  # the joined summaries are the next level's input
                     current[i] = self.chunk(joined, langs[i])
-        return [final.get(i, ArticleSummary(text="", chunks=[], levels=0)) for i in range(len(texts))]
+        return [
+            final.get(i, ArticleSummary(text="", chunks=[], levels=0)) for i in range(len(texts))
+        ]

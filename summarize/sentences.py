@@ -12,7 +12,22 @@ from sentencex import segment
 
 # Abbreviations after which sentencex still breaks in these languages (seen on real text).
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "fr": ("M.", "MM.", "Mme.", "Mlle.", "Dr.", "Pr.", "St.", "Ste.", "av.", "env.", "etc.", "p.", "vol.", "n°."),
+    "fr": (
+        "M.",
+        "MM.",
+        "Mme.",
+        "Mlle.",
+        "Dr.",
+        "Pr.",
+        "St.",
+        "Ste.",
+        "av.",
+        "env.",
+        "etc.",
+        "p.",
+        "vol.",
+        "n°.",
+    ),
     "en": ("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Jr.", "Sr.", "U.S.", "U.K.", "No.", "vs."),
     "de": ("z.B.", "bzw.", "Dr.", "Nr.", "St.", "usw.", "ca."),
     "es": ("Sr.", "Sra.", "Dr.", "Dra.", "Ud.", "etc."),
@@ -61,7 +76,9 @@ def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
         if start != cursor:  # sentencex dropped characters; keep them with the previous sentence
             start = cursor
         end = max(start + len(piece), cursor)
-        if spans and (not piece.strip() or _glued(text[spans[-1][0] : spans[-1][1]], piece, abbreviation)):
+        if spans and (
+            not piece.strip() or _glued(text[spans[-1][0] : spans[-1][1]], piece, abbreviation)
+        ):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))

@@ -37,7 +37,9 @@ def _decode(data: bytes, errors: str) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError as exc:
         if errors == "strict":
             raise
-        return data.decode("utf-8", errors="replace"), (f"invalid UTF-8 at byte {exc.start} replaced",)
+        return data.decode("utf-8", errors="replace"), (
+            f"invalid UTF-8 at byte {exc.start} replaced",
+        )
 
 
 def _field(row: Mapping[str, Any], name: str | None) -> Any:
@@ -51,20 +53,33 @@ def _references(row: Mapping[str, Any], name: str | None) -> dict[str, str]:
     if isinstance(nested, Mapping):
         return {str(k): str(v) for k, v in nested.items() if v is not None}
     prefix = f"{name}."
-    return {k[len(prefix) :]: str(v) for k, v in row.items() if k.startswith(prefix) and v is not None}
+    return {
+        k[len(prefix) :]: str(v) for k, v in row.items() if k.startswith(prefix) and v is not None
+    }
 
 
 def article_from_row(
-    row: Mapping[str, Any], fields: FieldMap, default_lang: str, origin: str, notes: tuple[str, ...] = ()
+    row: Mapping[str, Any],
+    fields: FieldMap,
+    default_lang: str,
+    origin: str,
+    notes: tuple[str, ...] = (),
 ) -> SourceItem:
     raw_id = _field(row, fields.id)
     if raw_id is None or str(raw_id).strip() == "":
         return RecordError("missing_id", f"record has no {fields.id!r} field", origin=origin)
     text = _field(row, fields.text)
     if text is None:
-        return RecordError("missing_text", f"record has no {fields.text!r} field", id=str(raw_id), origin=origin)
+        return RecordError(
+            "missing_text", f"record has no {fields.text!r} field", id=str(raw_id), origin=origin
+        )
     if not isinstance(text, str):
-        return RecordError("bad_text", f"field {fields.text!r} is {type(text).__name__}, not text", id=str(raw_id), origin=origin)
+        return RecordError(
+            "bad_text",
+            f"field {fields.text!r} is {type(text).__name__}, not text",
+            id=str(raw_id),
+            origin=origin,
+        )
     title, lang, reference = (_field(row, f) for f in (fields.title, fields.lang, fields.reference))
     return Article(
         id=str(raw_id),
@@ -80,13 +95,19 @@ def article_from_row(
 
 def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
     root = input_path(cfg)
-    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in cfg.suffixes)
+    files = (
+        [root]
+        if root.is_file()
+        else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in cfg.suffixes)
+    )
     for path in files:
         article_id = path.name if path == root else path.relative_to(root).as_posix()
         try:
             text, notes = _decode(path.read_bytes(), cfg.encoding_errors)
         except UnicodeDecodeError as exc:
-            yield RecordError("invalid_utf8", f"not UTF-8 at byte {exc.start}", id=article_id, origin=str(path))
+            yield RecordError(
+                "invalid_utf8", f"not UTF-8 at byte {exc.start}", id=article_id, origin=str(path)
+            )
             continue
         yield Article(id=article_id, text=text, lang=cfg.lang, origin=str(path), notes=notes)
 
@@ -102,13 +123,23 @@ def read_jsonl(cfg: SourceConfig) -> Iterator[SourceItem]:
                 decoded, notes = _decode(line, cfg.encoding_errors)
                 row = json.loads(decoded)
             except UnicodeDecodeError as exc:
-                yield RecordError("invalid_utf8", f"line {number} is not UTF-8 at byte {exc.start}", origin=origin)
+                yield RecordError(
+                    "invalid_utf8", f"line {number} is not UTF-8 at byte {exc.start}", origin=origin
+                )
                 continue
             except json.JSONDecodeError as exc:
-                yield RecordError("malformed_json", f"line {number}: {exc.msg} at column {exc.colno}", origin=origin)
+                yield RecordError(
+                    "malformed_json",
+                    f"line {number}: {exc.msg} at column {exc.colno}",
+                    origin=origin,
+                )
                 continue
             if not isinstance(row, dict):
-                yield RecordError("malformed_json", f"line {number} is a JSON {type(row).__name__}, not an object", origin=origin)
+                yield RecordError(
+                    "malformed_json",
+                    f"line {number} is a JSON {type(row).__name__}, not an object",
+                    origin=origin,
+                )
                 continue
             yield article_from_row(row, cfg.fields, cfg.lang, origin, notes)
 
@@ -140,10 +171,14 @@ def read_hf(cfg: SourceConfig) -> Iterator[SourceItem]:
     assert cfg.path is not None
     local = Path(cfg.path).expanduser()
     if local.exists():
-        loaded = datasets.load_from_disk(str(local))  # memory-mapped Arrow: iterating does not load it
+        loaded = datasets.load_from_disk(
+            str(local)
+        )  # memory-mapped Arrow: iterating does not load it
         if isinstance(loaded, datasets.DatasetDict):
             if cfg.split is None:
-                raise ValueError(f"{local} holds splits {list(loaded)}: choose one with source.split=NAME")
+                raise ValueError(
+                    f"{local} holds splits {list(loaded)}: choose one with source.split=NAME"
+                )
             loaded = loaded[cfg.split]
         rows: Any = loaded
     else:
@@ -152,7 +187,13 @@ def read_hf(cfg: SourceConfig) -> Iterator[SourceItem]:
         yield article_from_row(row, cfg.fields, cfg.lang, f"{cfg.path}:row {number}")
 
 
-READERS = {"text": read_text_folder, "jsonl": read_jsonl, "csv": read_csv, "parquet": read_parquet, "hf": read_hf}
+READERS = {
+    "text": read_text_folder,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "parquet": read_parquet,
+    "hf": read_hf,
+}
 
 
 def read_source(cfg: SourceConfig) -> Iterator[SourceItem]:
@@ -169,7 +210,9 @@ def check_source(cfg: SourceConfig) -> None:
     if cfg.kind == "hf" and not path.exists():
         return  # a Hub dataset name
     if not path.exists():
-        raise FileNotFoundError(f"source.path={path} does not exist: point source.path at your {cfg.kind} input")
+        raise FileNotFoundError(
+            f"source.path={path} does not exist: point source.path at your {cfg.kind} input"
+        )
 
 
 def input_hashes(cfg: SourceConfig) -> dict[str, str]:
@@ -184,5 +227,7 @@ def input_hashes(cfg: SourceConfig) -> dict[str, str]:
         with file.open("rb") as handle:
             while block := handle.read(1 << 20):
                 digest.update(block)
-        hashes[file.name if file == path else file.relative_to(path).as_posix()] = digest.hexdigest()
+        hashes[file.name if file == path else file.relative_to(path).as_posix()] = (
+            digest.hexdigest()
+        )
     return hashes

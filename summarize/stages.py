@@ -55,13 +55,19 @@ class TranslatorSet:
         if key not in self._translators:
             source_cfg, target_cfg = self._source(source), self._target(target)
             translator_cfg, override_key = self._translator_config(target)
-            name = translator_cfg.name_or_path.format(src=source_cfg.codes.opus_mt or source, tgt=target_cfg.codes.opus_mt or target)
+            name = translator_cfg.name_or_path.format(
+                src=source_cfg.codes.opus_mt or source, tgt=target_cfg.codes.opus_mt or target
+            )
             loaded = self.models.get(ModelSpec(name, translator_cfg.revision, override_key))
             generator = self._generators.get(id(loaded))
             if generator is None:
                 settings: GenerationSettings = OmegaConf.to_object(self.cfg.generation.translation)  # type: ignore[assignment]
-                generator = self._generators[id(loaded)] = Generator(loaded, settings, self.cfg.runtime.batch_tokens)
-            direction = direction_for(loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix)
+                generator = self._generators[id(loaded)] = Generator(
+                    loaded, settings, self.cfg.runtime.batch_tokens
+                )
+            direction = direction_for(
+                loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix
+            )
             self._translators[key] = Translator(generator, direction, source)
             self._used[target] = loaded
         return self._translators[key]

@@ -50,25 +50,30 @@ from transformers.models.m2m_100.tokenization_m2m_100 import (
 )
 from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES as NLLB_CODES
 
-FAMILIES: tuple[str, ...] = (
-    "bart", "pegasus", "t5", "mt5", "marian", "mbart50", "m2m100", "nllb",
-)  # fmt: skip
+FAMILIES: tuple[str, ...] = ("bart", "pegasus", "t5", "mt5", "marian", "mbart50", "m2m100", "nllb")
 
 # Target-language tags of a multi-target OPUS-MT model (en-ROMANCE / en-iir style).
-MARIAN_TARGET_CODES: tuple[str, ...] = (
-    "arb", "deu", "fra", "spa", "ita", "por", "ron", "pes", "prs", "hin", "urd",
-)  # fmt: skip
+MARIAN_TARGET_CODES: tuple[str, ...] = ("arb", "deu", "fra", "spa", "ita", "por", "pes", "urd")
 
 _SPM_VOCAB = 800
 # Learned-position models get 256 positions; BART-style families share these kwargs.
-_BART_SIZES: dict[str, Any] = {
-    "d_model": 32, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
-    "decoder_attention_heads": 4, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64,
-    "max_position_embeddings": 256,
-}  # fmt: skip
-_T5_SIZES: dict[str, Any] = {
-    "d_model": 32, "d_kv": 8, "d_ff": 64, "num_layers": 2, "num_decoder_layers": 2, "num_heads": 4,
-}  # fmt: skip
+_BART_SIZES: dict[str, Any] = dict(
+    d_model=32,
+    encoder_layers=2,
+    decoder_layers=2,
+    encoder_attention_heads=4,
+    decoder_attention_heads=4,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+    max_position_embeddings=256,
+)
+# fairseq-descended families (BART, mBART, M2M100, NLLB): <s>=0 <pad>=1 </s>=2, decode from </s>.
+_FAIRSEQ: dict[str, Any] = dict(
+    pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, **_BART_SIZES
+)
+_T5_SIZES: dict[str, Any] = dict(
+    d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=4
+)
 
 # Always mixed into the training text so every tokenizer covers accented French and Persian
 # letters (incl. ZWNJ, Persian digits and punctuation) even when the caller's corpus is narrow;
@@ -80,7 +85,7 @@ _BUILTIN_LINES: tuple[str, ...] = (
     "Heavy rain flooded several streets in the old part of the city.",
     "The company's profits rose by 12% in the first quarter of 2024.",
     "Doctors recommend drinking water and resting for a few days.",
-    "\"We are very proud of what the team achieved,\" he said.",
+    '"We are very proud of what the team achieved," he said.',
     "Why don't you read the summary before the meeting?",
     "Le comité publiera son rapport annuel vendredi matin.",
     "Les scientifiques affirment que le vaccin sera prêt d'ici deux ans.",
@@ -103,19 +108,19 @@ _BUILTIN_LINES: tuple[str, ...] = (
 )
 
 
-def default_corpus_lines(shared_data_dir: Path, n: int = 600) -> list[str]:
+def default_corpus_lines(shared_data_dir: str | Path, n: int = 600) -> list[str]:
     """Up to `n` English, French and Persian lines from the shared JSONL data (equal thirds).
 
     Falls back to the built-in sentences when nothing can be read, so it never fails.
     """
     pools: dict[str, list[str]] = {"en": [], "fr": [], "fa": []}
 
-    def rows(name: str) -> Iterable[dict[str, Any]]:
-        path = Path(shared_data_dir) / name
-        if not path.is_file():
+    def rows(name: str) -> list[dict[str, Any]]:
+        try:
+            with (Path(shared_data_dir) / name).open(encoding="utf-8") as fh:
+                return [json.loads(line) for line in fh if line.strip()]
+        except (OSError, ValueError):  # missing or malformed file: use what else there is
             return []
-        with path.open(encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
 
     for name in ("flores200_devtest_dev.jsonl", "tico19_test_enfa.jsonl"):
         for row in rows(name):
@@ -165,18 +170,18 @@ _Built = tuple[PreTrainedTokenizerBase, PretrainedConfig, dict[str, Any]]
 def _bart(d: Path, lines: list[str]) -> _Built:
     bpe = ByteLevelBPETokenizer(add_prefix_space=False)
     bpe.train_from_iterator(
-        lines, vocab_size=_SPM_VOCAB, min_frequency=2, show_progress=False,
+        lines,
+        vocab_size=_SPM_VOCAB,
+        min_frequency=2,
+        show_progress=False,
         special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-    )  # fmt: skip
+    )
     bpe.save_model(str(d))  # vocab.json + merges.txt, the files real BART checkpoints ship
     vocab = json.loads((d / "vocab.json").read_text(encoding="utf-8"))
     vocab["<mask>"] = len(vocab)  # real BART vocabularies end with <mask>
     (d / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tok = BartTokenizer.from_pretrained(d)
-    config = BartConfig(
-        vocab_size=len(tok), pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        decoder_start_token_id=2, **_BART_SIZES,
-    )  # fmt: skip
+    config = BartConfig(vocab_size=len(tok), **_FAIRSEQ)
     return tok, config, {"forced_bos_token_id": 0, "forced_eos_token_id": 2}  # as bart-large-cnn
 
 
@@ -185,9 +190,13 @@ def _pegasus(d: Path, lines: list[str]) -> _Built:
     _train_spm(lines, d / "spiece.model", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
     tok = PegasusTokenizer.from_pretrained(d)
     config = PegasusConfig(
-        vocab_size=len(tok), pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
-        scale_embedding=True, **_BART_SIZES,
-    )  # fmt: skip
+        vocab_size=len(tok),
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+        scale_embedding=True,
+        **_BART_SIZES,
+    )
     return tok, config, {"forced_eos_token_id": 1}
 
 
@@ -196,9 +205,12 @@ def _t5_like(d: Path, lines: list[str], *, mt5: bool) -> _Built:
     # T5 appends 100 <extra_id_n> sentinels; mT5's tokenizer is saved with extra_ids=0.
     tok = T5Tokenizer.from_pretrained(d, extra_ids=0 if mt5 else 100)
     ids = {"pad_token_id": 0, "eos_token_id": 1, "decoder_start_token_id": 0}
-    if mt5:
-        return tok, MT5Config(vocab_size=len(tok), tie_word_embeddings=False, **ids, **_T5_SIZES), {}
-    return tok, T5Config(vocab_size=len(tok), feed_forward_proj="relu", **ids, **_T5_SIZES), {}
+    if mt5:  # mT5 = T5 v1.1: gated-GELU (the MT5Config default) and untied LM head
+        config: PretrainedConfig = MT5Config(tie_word_embeddings=False, **ids, **_T5_SIZES)
+    else:
+        config = T5Config(feed_forward_proj="relu", **ids, **_T5_SIZES)
+    config.vocab_size = len(tok)
+    return tok, config, {}
 
 
 def _marian(d: Path, lines: list[str]) -> _Built:
@@ -214,22 +226,26 @@ def _marian(d: Path, lines: list[str]) -> _Built:
     tok = MarianTokenizer(str(d / "source.spm"), str(d / "target.spm"), str(d / "vocab.json"))
     pad = vocab["<pad>"]
     config = MarianConfig(
-        vocab_size=len(vocab), decoder_vocab_size=len(vocab), pad_token_id=pad, eos_token_id=0,
-        bos_token_id=0, decoder_start_token_id=pad, activation_function="swish",
-        scale_embedding=True, share_encoder_decoder_embeddings=True, **_BART_SIZES,
-    )  # fmt: skip
+        vocab_size=len(vocab),
+        decoder_vocab_size=len(vocab),
+        pad_token_id=pad,
+        eos_token_id=0,
+        bos_token_id=0,
+        decoder_start_token_id=pad,
+        activation_function="swish",
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        **_BART_SIZES,
+    )
     return tok, config, {"forced_eos_token_id": 0, "bad_words_ids": [[pad]]}
 
 
 def _mbart50(d: Path, lines: list[str]) -> _Built:
-    # The real file is a unigram model despite the name; the class remaps it to fairseq ids
-    # (<s>,<pad>,</s>,<unk>, pieces) and appends the 52 language codes and <mask>.
+    # Hub file name; 5.x reads it as a unigram model, remaps it to fairseq ids
+    # (<s>,<pad>,</s>,<unk>, pieces) and appends the 52 language codes and <mask> itself.
     _train_spm(lines, d / "sentencepiece.bpe.model")
     tok = MBart50Tokenizer.from_pretrained(d, src_lang="en_XX")
-    config = MBartConfig(
-        vocab_size=len(tok), pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        decoder_start_token_id=2, scale_embedding=True, **_BART_SIZES,
-    )  # fmt: skip
+    config = MBartConfig(vocab_size=len(tok), scale_embedding=True, **_FAIRSEQ)
     return tok, config, {"forced_eos_token_id": 2}
 
 
@@ -240,18 +256,17 @@ def _m2m100(d: Path, lines: list[str]) -> _Built:
         vocab.setdefault(piece, len(vocab))
     (d / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     lang_tokens = [f"__{code}__" for code in M2M100_CODES["m2m100"]]
-    # Listing the language tokens as special (as the Hub config does) is what makes
-    # skip_special_tokens drop them; the class itself does not register them in 5.x.
+    # List the language tokens as special, as the Hub config does: that is what makes
+    # skip_special_tokens drop them (__init__'s own check is a chained comparison, always False).
     tok = M2M100Tokenizer(
-        str(d / "vocab.json"), str(d / "sentencepiece.bpe.model"), src_lang="en",
+        str(d / "vocab.json"),
+        str(d / "sentencepiece.bpe.model"),
+        src_lang="en",
         additional_special_tokens=lang_tokens,
-    )  # fmt: skip
+    )
     # Real checkpoints size the embedding as dictionary + language tokens + made-up words.
     n_embed = len(vocab) + len(lang_tokens) + tok.num_madeup_words
-    config = M2M100Config(
-        vocab_size=n_embed, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        decoder_start_token_id=2, scale_embedding=True, **_BART_SIZES,
-    )  # fmt: skip
+    config = M2M100Config(vocab_size=n_embed, scale_embedding=True, **_FAIRSEQ)
     return tok, config, {}
 
 
@@ -263,11 +278,10 @@ def _nllb(d: Path, lines: list[str]) -> _Built:
         d, src_lang="eng_Latn", extra_special_tokens=list(NLLB_CODES), mask_token=None
     )
     tok.add_special_tokens({"mask_token": AddedToken("<mask>", lstrip=True, special=True)})
+    # NLLB checkpoints are M2M100 models; config.json names the tokenizer class, as on the Hub.
     config = M2M100Config(
-        vocab_size=len(tok), pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        decoder_start_token_id=2, scale_embedding=True, tokenizer_class="NllbTokenizer",
-        **_BART_SIZES,
-    )  # fmt: skip
+        vocab_size=len(tok), scale_embedding=True, tokenizer_class="NllbTokenizer", **_FAIRSEQ
+    )
     return tok, config, {}
 
 
@@ -304,17 +318,22 @@ def build_tiny_model(
         torch.manual_seed(seed)
         model = AutoModelForSeq2SeqLM.from_config(config)
     model.generation_config = GenerationConfig(
-        max_length=32, num_beams=1, do_sample=False, pad_token_id=config.pad_token_id,
-        bos_token_id=getattr(config, "bos_token_id", None), eos_token_id=config.eos_token_id,
-        decoder_start_token_id=config.decoder_start_token_id, **gen_extra,
-    )  # fmt: skip
+        max_length=32,
+        num_beams=1,
+        do_sample=False,
+        pad_token_id=config.pad_token_id,
+        bos_token_id=getattr(config, "bos_token_id", None),
+        eos_token_id=config.eos_token_id,
+        decoder_start_token_id=config.decoder_start_token_id,
+        **gen_extra,
+    )
     model.save_pretrained(model_dir)  # safetensors by default
     return model_dir
 
 
 def build_all(
-    outdir: str | Path, corpus: Iterable[str], families: Iterable[str] = FAMILIES
+    outdir: str | Path, corpus: Iterable[str], families: Iterable[str] = FAMILIES, *, seed: int = 0
 ) -> dict[str, Path]:
     """Build every family in `families` under `outdir`; return {family: model_dir}."""
     lines = list(corpus)  # the corpus may be a one-shot iterator and is reused per family
-    return {family: build_tiny_model(family, outdir, lines) for family in families}
+    return {family: build_tiny_model(family, outdir, lines, seed=seed) for family in families}

@@ -40,7 +40,13 @@ def _token_id(loaded: LoadedModel, token: str | None) -> int | None:
     return int(token_id)
 
 
-def direction_for(loaded: LoadedModel, source: LangCodes, source_name: str, target: LangConfig, prefix_template: str = "") -> Direction:
+def direction_for(
+    loaded: LoadedModel,
+    source: LangCodes,
+    source_name: str,
+    target: LangConfig,
+    prefix_template: str = "",
+) -> Direction:
     family = loaded.family
     where = f"translator {loaded.spec.name_or_path!r} ({family})"
     if family in ("nllb", "m2m100", "mbart50"):
@@ -49,9 +55,13 @@ def direction_for(loaded: LoadedModel, source: LangCodes, source_name: str, targ
         wrap = (lambda c: f"__{c}__") if family == "m2m100" else (lambda c: c)
         tgt_id = _token_id(loaded, wrap(tgt_code)) if tgt_code else None
         if tgt_id is None:
-            raise LanguageNotSupportedError(f"{where} has no token for {target.name} (codes.{field}={tgt_code!r})")
+            raise LanguageNotSupportedError(
+                f"{where} has no token for {target.name} (codes.{field}={tgt_code!r})"
+            )
         if not src_code or _token_id(loaded, wrap(src_code)) is None:
-            raise LanguageNotSupportedError(f"{where} has no token for the source language {source_name} ({src_code!r})")
+            raise LanguageNotSupportedError(
+                f"{where} has no token for the source language {source_name} ({src_code!r})"
+            )
         return Direction(src_lang=src_code, forced_bos_token_id=tgt_id)
     if family == "marian":
         marian_token = target.codes.marian

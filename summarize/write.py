@@ -29,7 +29,9 @@ os.umask(_UMASK)
 def safe_name(name: str, what: str) -> str:
     """Names used as path parts must stay inside output.root: no separators, '..', NUL or absolutes."""
     if not _SAFE_NAME.match(name) or ".." in name:
-        raise ValueError(f"{what}={name!r} is not a safe folder name: use letters, digits, '.', '_' and '-'")
+        raise ValueError(
+            f"{what}={name!r} is not a safe folder name: use letters, digits, '.', '_' and '-'"
+        )
     return name
 
 
@@ -61,7 +63,9 @@ def write_json_atomic(path: Path, document: Any) -> None:
 def versions(job_dir: Path) -> list[int]:
     if not job_dir.is_dir():
         return []
-    return sorted(int(m.group(1)) for p in job_dir.iterdir() if p.is_dir() and (m := _VERSION.match(p.name)))
+    return sorted(
+        int(m.group(1)) for p in job_dir.iterdir() if p.is_dir() and (m := _VERSION.match(p.name))
+    )
 
 
 def version_name(number: int) -> str:

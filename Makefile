@@ -1,0 +1,13 @@
+.PHONY: install test lint
+
+install:
+	python -m pip install torch==2.13.0
+	python -m pip install -e ".[dev]"
+
+test:
+	python -m pytest
+
+lint:
+	ruff check .
+	ruff format --check summarize tests scripts
+	mypy summarize

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real Hydra config composed and shrunk, and tiny models built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+from summarize.config import CONF_DIR, register_configs
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+register_configs()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} (the shared dev data beside the repo) is absent")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Callable[..., DictConfig]:
+    """The real config with overrides; outputs under this test's tmp dir."""
+
+    def make(*overrides: str) -> DictConfig:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            return compose("config", overrides=[f"output.root={tmp_path / 'outputs'}", *overrides])
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random-weight models of every family, built once per session."""
+    from summarize.tiny_models import build_all, default_corpus_lines
+
+    outdir = tmp_path_factory.mktemp("tiny-models")
+    return build_all(outdir, default_corpus_lines(SHARED_DATA))

@@ -1,0 +1,107 @@
+"""`python -m summarize` as a user runs it: a subprocess with Hydra's real command line."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def summarize(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summarize", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def test_help_lists_config_groups() -> None:
+    result = summarize("--help")
+    assert result.returncode == 0, result.stderr
+    for group in ("source:", "summarizer:", "translator:", "runtime:", "lang:"):
+        assert group in result.stdout
+    assert "mbart50-m2m" in result.stdout
+    assert "extractive" in result.stdout
+
+
+def test_cfg_job_prints_the_resolved_config() -> None:
+    result = summarize("--cfg", "job", "+lang=fa")
+    assert result.returncode == 0, result.stderr
+    assert "pes_Arab" in result.stdout
+    assert "name_or_path: sshleifer/distilbart-cnn-12-6" in result.stdout
+
+
+def test_extractive_run_prints_the_version_folder(tmp_path: Path) -> None:
+    result = summarize("summarizer=extractive", f"output.root={tmp_path}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    version = Path(result.stdout.strip().splitlines()[-1])
+    assert version == tmp_path / "summarize" / "v0001"
+    assert json.loads((version / "manifest.json").read_text("utf-8"))["status"] == "complete"
+
+
+def test_default_output_root_is_outputs_under_the_working_directory(tmp_path: Path) -> None:
+    result = summarize("summarizer=extractive", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        Path(result.stdout.strip().splitlines()[-1]) == tmp_path / "outputs" / "summarize" / "v0001"
+    )
+
+
+def test_multirun_over_languages_writes_one_version_each(
+    tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    result = summarize(
+        "-m",
+        "+lang=fa,fr",
+        "summarizer=extractive",
+        "translator=custom",
+        f"translator.name_or_path={tiny_models['nllb']}",
+        "generation.translation.max_new_tokens=4",
+        f"output.root={tmp_path}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    versions = sorted(p.name for p in (tmp_path / "summarize").iterdir() if p.name.startswith("v"))
+    assert versions == ["v0001", "v0002"]
+    langs = {
+        next(
+            iter(
+                json.loads((tmp_path / "summarize" / v / "records.jsonl").read_text("utf-8"))[
+                    "translations"
+                ]
+            )
+        )
+        for v in versions
+    }
+    assert langs == {"fa", "fr"}
+
+
+def test_missing_model_offline_exits_2_with_one_clear_line(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HF_HUB_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf"),
+        "HOME": str(tmp_path),
+    }
+    result = summarize(f"output.root={tmp_path}", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1
+    assert "sshleifer/distilbart-cnn-12-6" in errors[0]
+    assert "summarizer.name_or_path=" in errors[0]
+    assert not (tmp_path / "summarize").exists()  # nothing was claimed
+
+
+@pytest.mark.parametrize("override", ["source=jsonl", "output.job=../escape"])
+def test_bad_config_fails_before_reading(tmp_path: Path, override: str) -> None:
+    result = summarize("summarizer=extractive", override, f"output.root={tmp_path}", cwd=tmp_path)
+    assert result.returncode != 0
+    assert not (tmp_path / "summarize").exists()

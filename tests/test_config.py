@@ -1,0 +1,71 @@
+"""Every config option composes against the schema; typos fail with the key's name."""
+
+from collections.abc import Callable
+
+import pytest
+from hydra.errors import ConfigCompositionException
+from omegaconf import DictConfig, OmegaConf
+
+from summarize.config import CONF_DIR, Config, load_lang_config, validate
+
+GROUPS = ["source", "summarizer", "translator", "chunking", "generation", "runtime", "output"]
+
+
+def options(group: str) -> list[str]:
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+
+
+@pytest.mark.parametrize(("group", "option"), [(g, o) for g in GROUPS for o in options(g)])
+def test_every_option_composes(
+    make_config: Callable[..., DictConfig], group: str, option: str
+) -> None:
+    overrides = [f"{group}={option}"]
+    if group == "source" and option != "text":
+        overrides.append("source.path=/data/in")
+    if option == "custom":
+        overrides.append(f"{group}.name_or_path=/models/x")
+    cfg = make_config(*overrides)
+    typed = OmegaConf.to_object(cfg)
+    assert isinstance(typed, Config)
+
+
+@pytest.mark.parametrize("lang", [p.stem for p in (CONF_DIR / "lang").glob("*.yaml")])
+def test_every_language_composes_with_its_translator(
+    make_config: Callable[..., DictConfig], lang: str
+) -> None:
+    cfg = make_config(f"+lang={lang}")
+    assert list(cfg.langs) == [lang]
+    assert cfg.langs[lang].translator.name_or_path
+    assert load_lang_config(lang).code == lang
+
+
+def test_several_languages_at_once(make_config: Callable[..., DictConfig]) -> None:
+    cfg = make_config("+lang=[fa,fr]")
+    assert list(cfg.langs) == ["fa", "fr"]
+    assert cfg.langs.fa.codes.nllb == "pes_Arab"
+    assert cfg.langs.fa.codes.m2m100 == "fa"
+    assert cfg.langs.fa.codes.mbart50 == "fa_IR"
+    assert cfg.langs.fa.codes.marian == ">>pes<<"
+    assert cfg.langs.fa.direction == "rtl"
+
+
+def test_no_lang_means_summaries_only(make_config: Callable[..., DictConfig]) -> None:
+    assert dict(make_config().langs) == {}
+
+
+def test_typo_in_a_key_fails_with_its_name(make_config: Callable[..., DictConfig]) -> None:
+    with pytest.raises(ConfigCompositionException) as info:
+        make_config("runtime.batch_tokenz=10")
+    assert "batch_tokenz" in str(info.value.__cause__ or info.value)
+
+
+def test_wrong_type_fails(make_config: Callable[..., DictConfig]) -> None:
+    with pytest.raises(ConfigCompositionException):
+        make_config("runtime.batch_tokens=many")
+
+
+def test_validate_explains_the_fix(make_config: Callable[..., DictConfig]) -> None:
+    with pytest.raises(ValueError, match=r"\+lang=fa"):
+        validate(make_config("task=translate"))
+    with pytest.raises(ValueError, match="source.path"):
+        validate(make_config("source=jsonl", "source.path=''"))
