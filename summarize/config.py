@@ -127,6 +127,9 @@ class RuntimeConfig:
     batch_tokens: int = 8192  # padded input tokens per generate() batch
     window_articles: int = 32  # articles whose chunks are batched together
     seed: int = 0
+    backend: str = "torch"  # torch | ct2 (CTranslate2, converted once into ct2_cache_dir)
+    ct2_compute_type: str = "auto"  # auto: int8 on CPU, int8_float16 on CUDA
+    ct2_cache_dir: str | None = None  # null: ~/.cache/summarize/ct2
 
 
 @dataclass
@@ -141,6 +144,14 @@ class ModelPolicy:
     allow_pickle: bool = False  # load *.bin pickle weights (can execute code) when no safetensors
     trust_remote_code: bool = False  # run code shipped with a checkpoint: only when you trust it
     hash_weights: bool = True  # sha256 of the weights in every record's model description
+
+
+@dataclass
+class ExportConfig:
+    hf: bool = False  # at the end of a job, export the run as a Hugging Face dataset (+ card)
+    push_to_hub: str | None = None  # a Hub repo id to push the exported dataset to (needs network)
+    license: str | None = None  # dataset card licence; null: derived from the models' licences
+    report: bool = True  # write report.html in the run folder
 
 
 @dataclass
@@ -162,6 +173,7 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     model: ModelPolicy = field(default_factory=ModelPolicy)
+    export: ExportConfig = field(default_factory=ExportConfig)
     # Folder of pre-downloaded models laid out as <root>/<hub id>; env SUMMARIZE_MODEL_ROOT.
     model_root: str | None = None
 
@@ -199,6 +211,8 @@ def validate(cfg: Any) -> None:
         raise ValueError(f"summarizer.method={cfg.summarizer.method!r}: use lead or centroid")
     if cfg.runtime.batch_tokens < 64 or cfg.runtime.window_articles < 1:
         raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
+    if cfg.runtime.backend not in ("torch", "ct2"):
+        raise ValueError(f"runtime.backend={cfg.runtime.backend!r}: use torch or ct2")
     if cfg.source.encoding_errors not in ("replace", "strict"):
         raise ValueError("source.encoding_errors must be replace or strict")
 
