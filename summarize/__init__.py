@@ -1,8 +1,29 @@
-"""summarize: multilingual summarisation and translation batch tool."""
+"""summarize: multilingual summarisation and translation batch tool.
 
-from summarize.config import Config
-from summarize.pipeline import RunResult, run
-from summarize.records import Article, Chunk, Generated, RecordError
+The public names are imported lazily so that light entry points (``python -m summarize.score``)
+do not pay for importing torch and transformers.
+"""
 
-__all__ = ["Article", "Chunk", "Config", "Generated", "RecordError", "RunResult", "run"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Article": "summarize.records",
+    "Chunk": "summarize.records",
+    "Generated": "summarize.records",
+    "RecordError": "summarize.records",
+    "Config": "summarize.config",
+    "RunResult": "summarize.pipeline",
+    "run": "summarize.pipeline",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'summarize' has no attribute {name!r}")

@@ -19,11 +19,14 @@ log = logging.getLogger("summarize")
 def main(cfg: DictConfig) -> None:
     try:
         result = run(cfg)
-    except (ValueError, FileNotFoundError, RuntimeError) as exc:  # config, input and model problems
+    except (ValueError, OSError, RuntimeError) as exc:  # config, input, model and disk problems
         log.error("%s", exc)
         sys.exit(2)
     log.info("read %d, ok %d, failed %d", result.read, result.ok, result.failed)
     print(result.path)
+    if result.failure_ratio_exceeded:
+        log.error("%d of %d records failed (over run.max_failure_ratio=%s); see %s/errors.jsonl", result.failed, result.read, cfg.run.max_failure_ratio, result.path)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

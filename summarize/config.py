@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, OmegaConf
+from omegaconf import MISSING, DictConfig, OmegaConf
 
 
 @dataclass
@@ -25,6 +25,8 @@ class FieldMap:
     reference: str | None = "reference"
     # A mapping {lang: text} in this field, or flat columns named "<references>.<lang>" (CSV).
     references: str | None = "references"
+    # Parallel test sets (FLORES, TICO): the language `reference` is written in, for task=translate.
+    target_lang: str | None = "tgt_lang"
 
 
 @dataclass
@@ -43,6 +45,11 @@ class SourceConfig:
     # Input bytes that are not UTF-8: "replace" decodes with U+FFFD and records it, "strict" rejects.
     encoding_errors: str = "replace"
     html: bool = True  # convert HTML to text when an article looks like HTML
+    # A second record with an id already seen: "error" (an error record) or "suffix" (id#2).
+    duplicate_ids: str = "error"
+    # Declared language vs detected (lingua): "process" (note it), "skip" (error record) or
+    # "route" (process as the detected language). "off" skips detection.
+    language_check: str = "process"
 
 
 @dataclass
@@ -127,6 +134,7 @@ class RuntimeConfig:
     batch_tokens: int = 8192  # padded input tokens per generate() batch
     window_articles: int = 32  # articles whose chunks are batched together
     seed: int = 0
+    quantize: str = "none"  # none | dynamic_int8 (CPU only: torch dynamic quantisation of Linear)
     backend: str = "torch"  # torch | ct2 (CTranslate2, converted once into ct2_cache_dir)
     ct2_compute_type: str = "auto"  # auto: int8 on CPU, int8_float16 on CUDA
     ct2_cache_dir: str | None = None  # null: ~/.cache/summarize/ct2
@@ -155,6 +163,33 @@ class ExportConfig:
 
 
 @dataclass
+class RunOptions:
+    # Continue an interrupted run in place: a version name (v0003) or "latest" (newest unfinished).
+    resume: str | None = None
+    # Reuse records of the job's latest finished version whose keys match (no model call).
+    incremental: bool = True
+    # Exit non-zero when more than this share of input records failed.
+    max_failure_ratio: float = 0.05
+    lock_stale_after_s: float = 3600.0
+
+
+@dataclass
+class ShardConfig:
+    index: int = 0
+    count: int = 1
+
+
+@dataclass
+class EvaluationConfig:
+    rouge_tokenizer: str = "unicode"  # unicode (right for every language) | compat (published tables)
+    rouge_stemmer: bool | None = None  # null: Porter stemming for English only
+    bleu_tokenize: str = "13a"
+    bootstrap: int = 1000
+    lead_k: int = 3
+    langid: bool = True  # flag outputs not in the requested language
+
+
+@dataclass
 class TranslateConfig:
     article: bool = False  # also translate the full article, chunk by chunk
 
@@ -174,6 +209,9 @@ class Config:
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     model: ModelPolicy = field(default_factory=ModelPolicy)
     export: ExportConfig = field(default_factory=ExportConfig)
+    run: RunOptions = field(default_factory=RunOptions)
+    shard: ShardConfig = field(default_factory=ShardConfig)
+    evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
     # Folder of pre-downloaded models laid out as <root>/<hub id>; env SUMMARIZE_MODEL_ROOT.
     model_root: str | None = None
 
@@ -213,6 +251,19 @@ def validate(cfg: Any) -> None:
         raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
     if cfg.runtime.backend not in ("torch", "ct2"):
         raise ValueError(f"runtime.backend={cfg.runtime.backend!r}: use torch or ct2")
+    if cfg.source.duplicate_ids not in ("error", "suffix"):
+        raise ValueError("source.duplicate_ids must be error or suffix")
+    if cfg.source.language_check not in ("process", "skip", "route", "off"):
+        raise ValueError("source.language_check must be process, skip, route or off")
+    if not 0 <= cfg.shard.index < cfg.shard.count:
+        raise ValueError(f"shard.index={cfg.shard.index} must be in [0, shard.count={cfg.shard.count})")
+    if cfg.runtime.quantize not in ("none", "dynamic_int8"):
+        raise ValueError("runtime.quantize must be none or dynamic_int8")
+    if cfg.evaluation.rouge_tokenizer not in ("unicode", "compat"):
+        raise ValueError("evaluation.rouge_tokenizer must be unicode or compat")
+    missing = sorted(OmegaConf.missing_keys(cfg)) if isinstance(cfg, DictConfig) else []
+    if missing:
+        raise ValueError(f"missing config value(s): {', '.join(missing)}; set them on the command line, e.g. {missing[0]}=...")
     if cfg.source.encoding_errors not in ("replace", "strict"):
         raise ValueError("source.encoding_errors must be replace or strict")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -40,6 +41,9 @@ def generation_kwargs(settings: GenerationSettings) -> dict[str, Any]:
     return {k: v for k, v in asdict(settings).items() if v is not None}
 
 
+log = logging.getLogger(__name__)
+
+
 class Generator:
     """Runs ``generate`` for one model; family quirks arrive as arguments, not subclasses."""
 
@@ -49,7 +53,8 @@ class Generator:
         self.loaded = loaded
         self.kwargs = generation_kwargs(settings)
         self.batch_tokens = batch_tokens
-        self.calls = 0  # generate() calls, counted for tests and metrics
+        self.calls = 0  # generate() calls
+        self.inputs = 0  # texts generated for (tests count these to prove that reuse skips work)
 
     @property
     def max_new_tokens(self) -> int | None:
@@ -60,6 +65,16 @@ class Generator:
         if generation_config.max_new_tokens is not None:
             return int(generation_config.max_new_tokens)
         return int(generation_config.max_length) if generation_config.max_length else None
+
+    @staticmethod
+    def _generate_batch(tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]) -> torch.Tensor:
+        padded = tokenizer.pad({"input_ids": ids}, return_tensors="pt")
+        with torch.inference_mode():
+            return model.generate(  # type: ignore[no-any-return]
+                input_ids=padded["input_ids"].to(model.device),
+                attention_mask=padded["attention_mask"].to(model.device),
+                **extra,
+            )
 
     def generate(
         self,
@@ -90,16 +105,23 @@ class Generator:
             extra["forced_bos_token_id"] = forced_bos_token_id
         limit = self.max_new_tokens
         results: list[Generated | None] = [None] * len(texts)
-        device = model.device
-        for batch in token_budget_batches([len(ids) for ids in encoded], self.batch_tokens):
-            padded = tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt")
-            with torch.inference_mode():
-                output = model.generate(
-                    input_ids=padded["input_ids"].to(device),
-                    attention_mask=padded["attention_mask"].to(device),
-                    **extra,
-                )
+        pending = token_budget_batches([len(ids) for ids in encoded], self.batch_tokens)
+        while pending:
+            batch = pending.pop(0)
+            try:
+                output = self._generate_batch(tokenizer, model, [encoded[i] for i in batch], extra)
+            except torch.OutOfMemoryError:
+                if len(batch) == 1:
+                    raise
+                # Halve and retry: the batch is never lost, only split.
+                log.warning("out of memory on a batch of %d; retrying as two halves", len(batch))
+                if model.device.type == "cuda":
+                    torch.cuda.empty_cache()
+                half = len(batch) // 2
+                pending[:0] = [batch[:half], batch[half:]]
+                continue
             self.calls += 1
+            self.inputs += len(batch)
             decoded = tokenizer.batch_decode(output, skip_special_tokens=True)
             pad_id = tokenizer.pad_token_id
             for row, index in enumerate(batch):
@@ -110,8 +132,6 @@ class Generator:
                     text=decoded[row].strip(),
                     n_input_tokens=len(encoded[index]),
                     n_output_tokens=max(n_out, 0),
-                    hit_max_new_tokens=limit is not None
-                    and n_new >= limit
-                    and bool(output[row][-1] != pad_id),
+                    hit_max_new_tokens=limit is not None and n_new >= limit and bool(output[row][-1] != pad_id),
                 )
         return [r for r in results if r is not None]

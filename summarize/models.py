@@ -171,6 +171,7 @@ def load_seq2seq(
     allow_pickle: bool = False,
     trust_remote_code: bool = False,
     hash_weights: bool = True,
+    quantize: str = "none",
 ) -> LoadedModel:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -195,6 +196,10 @@ def load_seq2seq(
             f"Check {spec.override_key}"
         ) from exc
     model.to(device).eval()
+    if quantize == "dynamic_int8":
+        if device.type != "cpu":
+            raise ValueError("runtime.quantize=dynamic_int8 is for CPU; on GPU use runtime.dtype=bfloat16")
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     revision = spec.revision
     if revision is None and "/snapshots/" in location:  # the Hub cache names the commit
         revision = Path(location).name

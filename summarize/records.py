@@ -13,9 +13,9 @@ class Article:
     lang: str
     title: str | None = None
     reference: str | None = None  # reference summary
-    references: Mapping[str, str] = field(
-        default_factory=dict
-    )  # reference translations by language
+    # Reference translations by language.
+    references: Mapping[str, str] = field(default_factory=dict)
+    target_lang: str | None = None  # parallel test sets: the language `reference` is written in
     origin: str = ""  # file and line/row it came from, for error messages
     notes: tuple[str, ...] = ()  # e.g. "invalid UTF-8 replaced"
 
@@ -29,6 +29,8 @@ class RecordError:
     id: str | None = None
     origin: str = ""
     lang: str | None = None
+    # Set when the error is about an article that was read (so it can be resumed past).
+    source_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Score predictions against references: ``python -m summarize.score predictions=P.jsonl ...``.
 
 key=value arguments (Hydra style) are checked against the ``ScoreConfig`` dataclass with
-OmegaConf, without starting a Hydra app: no run directory, no logging setup, instant start-up.
+OmegaConf, without starting a Hydra app: no run directory, no logging setup, no output folder.
 The metrics are printed as ONE JSON object on the last line of stdout (a table before it).
 """
 
@@ -248,13 +248,14 @@ def score(cfg: ScoreConfig) -> dict[str, Any]:
             "share": len(flagged) / checked if checked else None,
             "first": flagged[:_FIRST_IDS],
         }
-    if cfg.source_field:
+    # Summaries only: a translation's source is in another language, so its words, coverage and
+    # novel n-grams against the source would mean nothing.
+    if cfg.source_field and cfg.task == "summarization":
         sources = [_source(cfg, preds, refs, ref_path, k) for k in ids]
-        if cfg.task == "summarization":
-            lead = [lead_k(s, cfg.lang, 3) for s in sources]
-            result["lead3"] = {
-                name: m.as_dict() for name, m in score_rouge(lead, references, **rouge_args).items()
-            }
+        lead = [lead_k(s, cfg.lang, 3) for s in sources]
+        result["lead3"] = {
+            name: m.as_dict() for name, m in score_rouge(lead, references, **rouge_args).items()
+        }
         stats = ReferenceFreeStats(check_language=False)
         for source, prediction, flag in zip(sources, predictions, wrong, strict=True):
             stats.add(source, prediction, cfg.lang, wrong_language=flag)

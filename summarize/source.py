@@ -80,7 +80,9 @@ def article_from_row(
             id=str(raw_id),
             origin=origin,
         )
-    title, lang, reference = (_field(row, f) for f in (fields.title, fields.lang, fields.reference))
+    title, lang, reference, target = (
+        _field(row, f) for f in (fields.title, fields.lang, fields.reference, fields.target_lang)
+    )
     return Article(
         id=str(raw_id),
         text=text,
@@ -88,6 +90,7 @@ def article_from_row(
         title=str(title) if title else None,
         reference=str(reference) if reference else None,
         references=_references(row, fields.references),
+        target_lang=str(target) if target else None,
         origin=origin,
         notes=notes,
     )

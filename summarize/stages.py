@@ -81,5 +81,5 @@ class TranslatorSet:
         loaded = self._used.get(target)
         return loaded.describe() if loaded else None
 
-    def generate_calls(self) -> int:
-        return sum(g.calls for g in self._generators.values())
+    def generated_inputs(self) -> int:
+        return sum(g.inputs for g in self._generators.values())

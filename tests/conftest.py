@@ -30,7 +30,9 @@ def make_config(tmp_path: Path) -> Callable[..., DictConfig]:
 
     def make(*overrides: str) -> DictConfig:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            return compose("config", overrides=[f"output.root={tmp_path / 'outputs'}", *overrides])
+            # The HTML report has tests of its own; most runs here do not need one.
+            base = [f"output.root={tmp_path / 'outputs'}", "export.report=false"]
+            return compose("config", overrides=[*base, *overrides])
 
     return make
 

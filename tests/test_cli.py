@@ -97,11 +97,11 @@ def test_missing_model_offline_exits_2_with_one_clear_line(tmp_path: Path) -> No
     assert len(errors) == 1
     assert "sshleifer/distilbart-cnn-12-6" in errors[0]
     assert "summarizer.name_or_path=" in errors[0]
-    assert not (tmp_path / "summarize").exists()  # nothing was claimed
+    assert not list(tmp_path.glob("summarize/v*"))  # no version was claimed
 
 
 @pytest.mark.parametrize("override", ["source=jsonl", "output.job=../escape"])
 def test_bad_config_fails_before_reading(tmp_path: Path, override: str) -> None:
     result = summarize("summarizer=extractive", override, f"output.root={tmp_path}", cwd=tmp_path)
     assert result.returncode != 0
-    assert not (tmp_path / "summarize").exists()
+    assert not list(tmp_path.glob("**/v0001"))

@@ -44,12 +44,12 @@ def test_extractive_runs_with_no_model_and_two_runs_give_two_versions(
     assert records[0]["error"] is None
     assert manifest["counts"] == {"read": 1, "ok": 1, "failed": 0}
     assert manifest["inputs"]["sha256"]["article.txt"]
-    without_timings = [
-        {k: v for k, v in r.items() if k != "timings"}
-        for r in (read_records(first.path), records)
-        for r in r
+    comparable = [
+        {k: v for k, v in r.items() if k not in ("timings", "reused")}
+        for r in (*read_records(first.path), *records)
     ]
-    assert without_timings[0] == without_timings[1]  # same input, same config: same record
+    assert comparable[0] == comparable[1]  # same input, same config: same record
+    assert records[0]["reused"]["summary"] is True  # ... taken from v0001, not computed again
 
 
 def test_jsonl_source_one_record_per_line(
@@ -70,7 +70,17 @@ def test_jsonl_source_one_record_per_line(
     assert all(r["summary"] for r in records)
     metrics = json.loads((result.path / "metrics.json").read_text("utf-8"))
     assert metrics["summary"]["en"]["count"] == len(input_ids)
-    assert metrics["summary"]["en"]["mean_compression_ratio"] > 1
+    summary = metrics["summary"]["en"]
+    assert summary["reference_free"]["compression"]["mean"] > 1
+    assert summary["reference_free"]["coverage"]["mean"] == pytest.approx(1.0)  # extractive copies
+    assert summary["reference_free"]["wrong_language"]["count"] == 0
+    # ROUGE against the references in the input, next to the Lead-3 floor scored the same way.
+    assert 20 < summary["scores"]["rouge1"]["score"] < 60
+    assert summary["scores"]["rouge1"]["signature"].startswith("rouge1|tok:unicode-en|stem:yes")
+    low, high = summary["scores"]["rouge1"]["ci95"]
+    assert low < summary["scores"]["rouge1"]["score"] < high
+    assert 20 < metrics["baseline_lead3"]["en"]["scores"]["rouge1"]["score"] < 60
+    assert all("rouge" in r["evaluation"]["summary"] for r in records)
 
 
 def tiny(
