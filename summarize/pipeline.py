@@ -206,10 +206,10 @@ def _publish(cfg: DictConfig, version_dir: Path) -> None:
     if cfg.export.report:
         try:
             from summarize.report import write_report
-        except ImportError:  # the report module is optional until it lands
-            write_report = None
-        if write_report is not None:
+
             write_report(version_dir)
+        except Exception as exc:  # the run is complete without its report: say so, go on
+            log.warning("report.html could not be written (%s); the run itself is complete", exc)
     if cfg.export.hf:
         from summarize.export import export_run
 
