@@ -180,6 +180,17 @@ class ShardConfig:
 
 
 @dataclass
+class RunnerConfig:
+    kind: str = "local"  # local | ray
+    # ray: "auto" joins a running cluster (ray start --head ...); null starts Ray on this machine.
+    address: str | None = None
+    concurrency: int = 1  # model actors (each loads the models once)
+    num_cpus: float = 1.0  # per actor
+    num_gpus: float = 0.0  # per actor; 1 on GPU clusters
+    windows_in_flight: int = 8  # windows handed to Ray at a time (bounds driver memory)
+
+
+@dataclass
 class EvaluationConfig:
     rouge_tokenizer: str = "unicode"  # unicode (right for every language) | compat (published tables)
     rouge_stemmer: bool | None = None  # null: Porter stemming for English only
@@ -211,6 +222,7 @@ class Config:
     export: ExportConfig = field(default_factory=ExportConfig)
     run: RunOptions = field(default_factory=RunOptions)
     shard: ShardConfig = field(default_factory=ShardConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
     evaluation: EvaluationConfig = field(default_factory=EvaluationConfig)
     # Folder of pre-downloaded models laid out as <root>/<hub id>; env SUMMARIZE_MODEL_ROOT.
     model_root: str | None = None
@@ -255,6 +267,8 @@ def validate(cfg: Any) -> None:
         raise ValueError("source.duplicate_ids must be error or suffix")
     if cfg.source.language_check not in ("process", "skip", "route", "off"):
         raise ValueError("source.language_check must be process, skip, route or off")
+    if cfg.runner.kind not in ("local", "ray"):
+        raise ValueError(f"runner={cfg.runner.kind!r}: use runner=local or runner=ray")
     if not 0 <= cfg.shard.index < cfg.shard.count:
         raise ValueError(f"shard.index={cfg.shard.index} must be in [0, shard.count={cfg.shard.count})")
     if cfg.runtime.quantize not in ("none", "dynamic_int8"):

@@ -78,7 +78,7 @@ def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
 
 
 class Job:
-    def __init__(self, cfg: DictConfig, previous: PreviousRecords | None = None) -> None:
+    def __init__(self, cfg: DictConfig, previous: PreviousRecords | None = None, dedupe: bool = True) -> None:
         self.cfg = cfg
         torch.manual_seed(cfg.runtime.seed)
         if cfg.runtime.threads:
@@ -97,7 +97,7 @@ class Job:
         self.translators = TranslatorSet(cfg, self.models)
         self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
         self.previous = previous or PreviousRecords(None)
-        self.screen = Screen(cfg)
+        self.screen = Screen(cfg, dedupe=dedupe)
         self.evaluator = RecordEvaluator(EvaluationSettings(**OmegaConf.to_container(cfg.evaluation)))  # type: ignore[arg-type]
         runtime = {"backend": cfg.runtime.backend, "dtype": cfg.runtime.dtype, "device": str(device), "quantize": cfg.runtime.quantize}
         self.summary_fingerprint = digest("summary", self._summariser_fingerprint(), OmegaConf.to_container(cfg.generation.summary), OmegaConf.to_container(cfg.chunking), cfg.generation.max_reduce_levels, cfg.source.html, runtime)
@@ -199,7 +199,7 @@ class Job:
         work: list[tuple[int, Work]] = []
         for i, item in enumerate(window):
             key = input_key(item.id, item.origin)
-            screened = self.screen.check(item, key) if isinstance(item, Article) else item
+            screened = self.screen.check(item, key)
             if isinstance(screened, RecordError):
                 out[i] = error_record(screened, key)
             else:

@@ -145,10 +145,20 @@ def run(cfg: DictConfig) -> RunResult:
             log.info("resuming %s: %d records kept, %d bytes of a cut line dropped", version_dir, len(done), dropped)
         else:
             version_dir = claim_version(job_dir)
-        return _write_run(cfg, job, lock, version_dir, done, bool(finished and previous))
+        return _write_run(cfg, job, lock, version_dir, done, previous)
 
 
-def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done: set[str], incremental: bool) -> RunResult:
+def processed_windows(cfg: DictConfig, job: Job, items: Iterable[Article | RecordError], previous: PreviousRecords) -> Iterator[list[dict[str, Any]]]:
+    if cfg.runner.kind == "ray":
+        from summarize.ray_runner import process_on_ray
+
+        yield from process_on_ray(cfg, windows(items, cfg.runtime.window_articles), job.screen, str(previous.path) if previous.path else None)
+        return
+    for window in windows(items, cfg.runtime.window_articles):
+        yield job.process(window)
+
+
+def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done: set[str], previous: PreviousRecords) -> RunResult:
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
     stage_seconds: Counter[str] = Counter()
@@ -156,9 +166,8 @@ def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done
     progress = Progress(cfg.output.progress_every_s)
     written = 0
     with RecordWriter(version_dir / RECORDS) as writer:
-        for window in windows(input_stream(cfg, done), cfg.runtime.window_articles):
-            started = time.perf_counter()
-            records = job.process(window)
+        started = time.perf_counter()
+        for records in processed_windows(cfg, job, input_stream(cfg, done), previous):
             stage_seconds["process"] += time.perf_counter() - started
             started = time.perf_counter()
             writer.write_many(records)
@@ -166,6 +175,7 @@ def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done
             written += len(records)
             lock.heartbeat()
             progress.update(len(records), sum(r["error"] is not None for r in records))
+            started = time.perf_counter()
     progress.close()
     for record_stage in ("summarize", "translate"):
         stage_seconds[record_stage] = 0.0
@@ -185,7 +195,7 @@ def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done
         "counts": counts,
         "throughput": {"wall_seconds": wall, "records_this_session": written, "records_per_second": written / wall if wall else None, "generated_inputs": job.generated_inputs()},
         "stage_seconds": dict(stage_seconds),
-        "incremental": {"enabled": cfg.run.incremental, "previous_version_used": incremental},
+        "incremental": {"enabled": cfg.run.incremental, "previous_records": str(previous.path) if previous.path else None},
         **evaluation,
     }
     write_json_atomic(version_dir / METRICS, metrics)

@@ -33,8 +33,10 @@ def binary_reason(text: str) -> str | None:
 
 
 class Screen:
-    def __init__(self, cfg: DictConfig) -> None:
+    def __init__(self, cfg: DictConfig, dedupe: bool = True) -> None:
         self.cfg = cfg
+        # Off in Ray actors: ids are deduplicated once, on the driver, across all windows.
+        self.deduplicate = dedupe
         self.seen_ids: set[bytes] = set()  # 16-byte digests: memory per article, not per character
 
     def _id_digest(self, article_id: str) -> bytes:
@@ -44,7 +46,7 @@ class Screen:
         if article_id is not None:
             self.seen_ids.add(self._id_digest(article_id))
 
-    def _dedupe(self, article: Article, key: str) -> Article | RecordError:
+    def dedupe(self, article: Article) -> Article | RecordError:
         # Parallel test sets repeat a sentence id once per target language (FLORES: fr and fa).
         digest = self._id_digest(f"{article.id}\x00{article.target_lang}" if article.target_lang else article.id)
         if digest not in self.seen_ids:
@@ -59,13 +61,16 @@ class Screen:
         self.seen_ids.add(self._id_digest(new_id))
         return Article(**{**article.__dict__, "id": new_id, "notes": (*article.notes, f"duplicate id {article.id!r} renamed {new_id!r}")})
 
-    def check(self, article: Article, key: str) -> Work | RecordError:
+    def check(self, article: Article | RecordError, key: str) -> Work | RecordError:
+        if isinstance(article, RecordError):  # already rejected (a duplicate, on the Ray driver)
+            return article
         from summarize.job import Work
 
-        deduped = self._dedupe(article, key)
-        if isinstance(deduped, RecordError):
-            return deduped
-        article = deduped
+        if self.deduplicate:
+            deduped = self.dedupe(article)
+            if isinstance(deduped, RecordError):
+                return deduped
+            article = deduped
 
         def error(code: str, message: str) -> RecordError:
             return RecordError(code, message, id=article.id, origin=article.origin, lang=article.lang)
