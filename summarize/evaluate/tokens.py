@@ -40,7 +40,7 @@ class Tokenizer(Protocol):
 
 
 def base_language(lang: str | None) -> str:
-    """"fa-IR", "fa_IR", "FA" -> "fa"."""
+    """ "fa-IR", "fa_IR", "FA" -> "fa"."""
     return (lang or "").replace("_", "-").split("-")[0].lower()
 
 
@@ -123,7 +123,7 @@ def resolve_stemmer(mode: str, lang: str, stemmer: bool | None) -> bool:
 def make_tokenizer(mode: str, lang: str, stem: bool) -> Tokenizer:
     """The tokenizer of ``mode``; ``stem`` must already be resolved (see ``resolve_stemmer``)."""
     if mode == "compat":
-        return tokenizers.DefaultTokenizer(use_stemmer=stem)  # type: ignore[no-any-return]
+        return tokenizers.DefaultTokenizer(use_stemmer=stem)
     if mode == "unicode":
         return UnicodeTokenizer(lang=base_language(lang), stem=stem)
     raise ValueError(f"unknown ROUGE tokenizer {mode!r}; choose one of {TOKENIZER_MODES}")
