@@ -25,7 +25,13 @@ def main(cfg: DictConfig) -> None:
     log.info("read %d, ok %d, failed %d", result.read, result.ok, result.failed)
     print(result.path)
     if result.failure_ratio_exceeded:
-        log.error("%d of %d records failed (over run.max_failure_ratio=%s); see %s/errors.jsonl", result.failed, result.read, cfg.run.max_failure_ratio, result.path)
+        log.error(
+            "%d of %d records failed (over run.max_failure_ratio=%s); see %s/errors.jsonl",
+            result.failed,
+            result.read,
+            cfg.run.max_failure_ratio,
+            result.path,
+        )
         sys.exit(3)
 
 

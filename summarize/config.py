@@ -192,7 +192,9 @@ class RunnerConfig:
 
 @dataclass
 class EvaluationConfig:
-    rouge_tokenizer: str = "unicode"  # unicode (right for every language) | compat (published tables)
+    rouge_tokenizer: str = (
+        "unicode"  # unicode (right for every language) | compat (published tables)
+    )
     rouge_stemmer: bool | None = None  # null: Porter stemming for English only
     bleu_tokenize: str = "13a"
     bootstrap: int = 1000
@@ -270,14 +272,18 @@ def validate(cfg: Any) -> None:
     if cfg.runner.kind not in ("local", "ray"):
         raise ValueError(f"runner={cfg.runner.kind!r}: use runner=local or runner=ray")
     if not 0 <= cfg.shard.index < cfg.shard.count:
-        raise ValueError(f"shard.index={cfg.shard.index} must be in [0, shard.count={cfg.shard.count})")
+        raise ValueError(
+            f"shard.index={cfg.shard.index} must be in [0, shard.count={cfg.shard.count})"
+        )
     if cfg.runtime.quantize not in ("none", "dynamic_int8"):
         raise ValueError("runtime.quantize must be none or dynamic_int8")
     if cfg.evaluation.rouge_tokenizer not in ("unicode", "compat"):
         raise ValueError("evaluation.rouge_tokenizer must be unicode or compat")
     missing = sorted(OmegaConf.missing_keys(cfg)) if isinstance(cfg, DictConfig) else []
     if missing:
-        raise ValueError(f"missing config value(s): {', '.join(missing)}; set them on the command line, e.g. {missing[0]}=...")
+        raise ValueError(
+            f"missing config value(s): {', '.join(missing)}; set them on the command line, e.g. {missing[0]}=..."
+        )
     if cfg.source.encoding_errors not in ("replace", "strict"):
         raise ValueError("source.encoding_errors must be replace or strict")
 

@@ -67,7 +67,9 @@ class Generator:
         return int(generation_config.max_length) if generation_config.max_length else None
 
     @staticmethod
-    def _generate_batch(tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]) -> torch.Tensor:
+    def _generate_batch(
+        tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]
+    ) -> torch.Tensor:
         padded = tokenizer.pad({"input_ids": ids}, return_tensors="pt")
         with torch.inference_mode():
             return model.generate(  # type: ignore[no-any-return]
@@ -132,6 +134,8 @@ class Generator:
                     text=decoded[row].strip(),
                     n_input_tokens=len(encoded[index]),
                     n_output_tokens=max(n_out, 0),
-                    hit_max_new_tokens=limit is not None and n_new >= limit and bool(output[row][-1] != pad_id),
+                    hit_max_new_tokens=limit is not None
+                    and n_new >= limit
+                    and bool(output[row][-1] != pad_id),
                 )
         return [r for r in results if r is not None]

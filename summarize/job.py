@@ -78,7 +78,9 @@ def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
 
 
 class Job:
-    def __init__(self, cfg: DictConfig, previous: PreviousRecords | None = None, dedupe: bool = True) -> None:
+    def __init__(
+        self, cfg: DictConfig, previous: PreviousRecords | None = None, dedupe: bool = True
+    ) -> None:
         self.cfg = cfg
         torch.manual_seed(cfg.runtime.seed)
         if cfg.runtime.threads:
@@ -93,14 +95,31 @@ class Job:
             hash_weights=cfg.model.hash_weights,
             quantize=cfg.runtime.quantize,
         )
-        self.summariser: Summariser | None = build_summariser(cfg, self.models) if cfg.task == "summarize" else None
+        self.summariser: Summariser | None = (
+            build_summariser(cfg, self.models) if cfg.task == "summarize" else None
+        )
         self.translators = TranslatorSet(cfg, self.models)
         self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
         self.previous = previous or PreviousRecords(None)
         self.screen = Screen(cfg, dedupe=dedupe)
-        self.evaluator = RecordEvaluator(EvaluationSettings(**OmegaConf.to_container(cfg.evaluation)))  # type: ignore[arg-type]
-        runtime = {"backend": cfg.runtime.backend, "dtype": cfg.runtime.dtype, "device": str(device), "quantize": cfg.runtime.quantize}
-        self.summary_fingerprint = digest("summary", self._summariser_fingerprint(), OmegaConf.to_container(cfg.generation.summary), OmegaConf.to_container(cfg.chunking), cfg.generation.max_reduce_levels, cfg.source.html, runtime)
+        self.evaluator = RecordEvaluator(
+            EvaluationSettings(**OmegaConf.to_container(cfg.evaluation))
+        )  # type: ignore[arg-type]
+        runtime = {
+            "backend": cfg.runtime.backend,
+            "dtype": cfg.runtime.dtype,
+            "device": str(device),
+            "quantize": cfg.runtime.quantize,
+        }
+        self.summary_fingerprint = digest(
+            "summary",
+            self._summariser_fingerprint(),
+            OmegaConf.to_container(cfg.generation.summary),
+            OmegaConf.to_container(cfg.chunking),
+            cfg.generation.max_reduce_levels,
+            cfg.source.html,
+            runtime,
+        )
         self._translation_fingerprints: dict[tuple[str, str], str] = {}
         self._runtime = runtime
 
@@ -108,7 +127,10 @@ class Job:
         generator = getattr(self.summariser, "generator", None)
         if generator is not None:
             return {**model_fingerprint(generator.loaded), "prefix": self.cfg.summarizer.prefix}
-        return {"extractive": self.cfg.summarizer.method, "sentences": self.cfg.summarizer.sentences}
+        return {
+            "extractive": self.cfg.summarizer.method,
+            "sentences": self.cfg.summarizer.sentences,
+        }
 
     def translation_fingerprint(self, source: str, target: str) -> str:
         if (source, target) not in self._translation_fingerprints:
@@ -116,14 +138,22 @@ class Job:
                 fingerprint = digest("identity")
             else:
                 translator = self.translators.get(source, target)
-                fingerprint = digest("translation", model_fingerprint(translator.generator.loaded), translator.direction, OmegaConf.to_container(self.cfg.generation.translation), self._runtime)
+                fingerprint = digest(
+                    "translation",
+                    model_fingerprint(translator.generator.loaded),
+                    translator.direction,
+                    OmegaConf.to_container(self.cfg.generation.translation),
+                    self._runtime,
+                )
             self._translation_fingerprints[(source, target)] = fingerprint
         return self._translation_fingerprints[(source, target)]
 
     def generated_inputs(self) -> int:
         """Texts sent to any model so far (tests count these to prove reuse)."""
         summariser_generator = getattr(self.summariser, "generator", None)
-        return (summariser_generator.inputs if summariser_generator else 0) + self.translators.generated_inputs()
+        return (
+            summariser_generator.inputs if summariser_generator else 0
+        ) + self.translators.generated_inputs()
 
     # -- stages -------------------------------------------------------------------------------
 
@@ -133,7 +163,11 @@ class Job:
             previous = self.previous.get(w.summary_key)
             if previous is not None and previous.get("summary") is not None:
                 spans = previous["chunks"]["spans"]
-                w.summary = ArticleSummary(text=previous["summary"], chunks=[Chunk(a, b, "", 0) for a, b in spans], levels=previous.get("reduce_levels") or 1)
+                w.summary = ArticleSummary(
+                    text=previous["summary"],
+                    chunks=[Chunk(a, b, "", 0) for a, b in spans],
+                    levels=previous.get("reduce_levels") or 1,
+                )
                 w.reused_summary, w.previous = True, previous
         todo = [w for w in work if w.summary is None]
         assert self.summariser is not None
@@ -149,7 +183,9 @@ class Job:
         if self.cfg.task == "translate" and w.article.target_lang:
             if w.article.target_lang in self.cfg.langs:
                 return [w.article.target_lang]
-            w.notes.append(f"target_lang {w.article.target_lang} not requested (add +lang={w.article.target_lang})")
+            w.notes.append(
+                f"target_lang {w.article.target_lang} not requested (add +lang={w.article.target_lang})"
+            )
             return []
         return list(self.cfg.langs)
 
@@ -158,18 +194,31 @@ class Job:
         for w in work:
             if isinstance(w.summary, Exception) or w.summary is None:
                 continue
-            parts = [("summary", w.summary.text)] if self.cfg.task == "summarize" else [("article", w.text)]
+            parts = (
+                [("summary", w.summary.text)]
+                if self.cfg.task == "summarize"
+                else [("article", w.text)]
+            )
             if self.cfg.task == "summarize" and self.cfg.translate.article:
                 parts.append(("article", w.text))
             for target in self._targets(w):
                 for part, text in parts:
                     base = w.summary_key if part == "summary" else w.sha256
-                    key = digest(base, part, target, self.translation_fingerprint(w.article.lang, target))
+                    key = digest(
+                        base, part, target, self.translation_fingerprint(w.article.lang, target)
+                    )
                     w.translation_keys[(target, part)] = key
                     previous = self.previous.get(key)
                     if previous is not None:
                         reused = (previous.get("translations") or {}).get(target, {}).get(part)
-                        if reused is not None and (previous.get("keys") or {}).get("translations", {}).get(target, {}).get(part) == key:
+                        if (
+                            reused is not None
+                            and (previous.get("keys") or {})
+                            .get("translations", {})
+                            .get(target, {})
+                            .get(part)
+                            == key
+                        ):
                             w.translated[(target, part)] = (reused, [])
                             w.reused_translations.add((target, part))
                             continue
@@ -180,10 +229,14 @@ class Job:
         for (source, target, part), items in jobs.items():
             started = time.perf_counter()
 
-            def batch(chunk: Sequence[tuple[Work, str]], source: str = source, target: str = target) -> list[Any]:
+            def batch(
+                chunk: Sequence[tuple[Work, str]], source: str = source, target: str = target
+            ) -> list[Any]:
                 return self.translators.get(source, target).translate([text for _, text in chunk])
 
-            for (w, _), result in zip(items, _retry_each(f"translating {source}->{target}", batch, items), strict=True):
+            for (w, _), result in zip(
+                items, _retry_each(f"translating {source}->{target}", batch, items), strict=True
+            ):
                 w.translated[(target, part)] = result
             seconds = time.perf_counter() - started
             total = sum(len(text) for _, text in items) or 1
@@ -226,7 +279,12 @@ class Job:
             described["summarizer"] = (
                 generator.loaded.describe()
                 if generator
-                else {"name_or_path": f"extractive:{self.cfg.summarizer.method}", "revision": None, "weights_sha256": None, "family": "extractive"}
+                else {
+                    "name_or_path": f"extractive:{self.cfg.summarizer.method}",
+                    "revision": None,
+                    "weights_sha256": None,
+                    "family": "extractive",
+                }
             )
         for target in targets:
             described["translators"][target] = self.translators.describe(target)

@@ -49,7 +49,9 @@ class JobLock:
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()})
+        payload = json.dumps(
+            {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}
+        )
         for _ in range(2):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)

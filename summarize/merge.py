@@ -19,7 +19,14 @@ from omegaconf import OmegaConf
 
 from summarize.evaluate.run import EvaluationSettings, aggregate, read_records
 from summarize.lock import JobLock
-from summarize.pipeline import MANIFEST, METRICS, RECORDS, count_records, finished_versions, write_errors
+from summarize.pipeline import (
+    MANIFEST,
+    METRICS,
+    RECORDS,
+    count_records,
+    finished_versions,
+    write_errors,
+)
 from summarize.write import RecordWriter, claim_version, point_latest, safe_name, write_json_atomic
 
 USAGE = "usage: python -m summarize.merge job=NAME output.root=DIR"
@@ -69,7 +76,14 @@ def merge(root: Path, job: str) -> Path:
         config = manifests[0]["config"]
         settings = EvaluationSettings(**config.get("evaluation", {}))
         counts = count_records(version_dir / RECORDS)
-        write_json_atomic(version_dir / METRICS, {"counts": counts, "merged_from": [str(s) for s in shards], **aggregate(version_dir / RECORDS, settings)})
+        write_json_atomic(
+            version_dir / METRICS,
+            {
+                "counts": counts,
+                "merged_from": [str(s) for s in shards],
+                **aggregate(version_dir / RECORDS, settings),
+            },
+        )
         manifest = {
             **manifests[0],
             "job": job,
@@ -77,7 +91,10 @@ def merge(root: Path, job: str) -> Path:
             "started_at": started.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
             "counts": {k: counts[k] for k in ("read", "ok", "failed")},
-            "merged_from": [{"run": str(s), "git_commit": m.get("git_commit"), "inputs": m.get("inputs")} for s, m in zip(shards, manifests, strict=True)],
+            "merged_from": [
+                {"run": str(s), "git_commit": m.get("git_commit"), "inputs": m.get("inputs")}
+                for s, m in zip(shards, manifests, strict=True)
+            ],
         }
         write_json_atomic(version_dir / MANIFEST, manifest)
         point_latest(job_dir, version_dir)

@@ -198,7 +198,9 @@ def load_seq2seq(
     model.to(device).eval()
     if quantize == "dynamic_int8":
         if device.type != "cpu":
-            raise ValueError("runtime.quantize=dynamic_int8 is for CPU; on GPU use runtime.dtype=bfloat16")
+            raise ValueError(
+                "runtime.quantize=dynamic_int8 is for CPU; on GPU use runtime.dtype=bfloat16"
+            )
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     revision = spec.revision
     if revision is None and "/snapshots/" in location:  # the Hub cache names the commit

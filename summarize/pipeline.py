@@ -35,13 +35,18 @@ from summarize.write import (
     claim_version,
     point_latest,
     safe_name,
-    versions,
     version_name,
+    versions,
     write_json_atomic,
 )
 
 log = logging.getLogger("summarize")
-RECORDS, ERRORS, METRICS, MANIFEST = "records.jsonl", "errors.jsonl", "metrics.json", "manifest.json"
+RECORDS, ERRORS, METRICS, MANIFEST = (
+    "records.jsonl",
+    "errors.jsonl",
+    "metrics.json",
+    "manifest.json",
+)
 
 
 @dataclass(frozen=True)
@@ -72,12 +77,20 @@ def job_folder(cfg: DictConfig) -> Path:
 
 
 def finished_versions(job_dir: Path) -> list[Path]:
-    return [job_dir / version_name(n) for n in versions(job_dir) if (job_dir / version_name(n) / MANIFEST).is_file()]
+    return [
+        job_dir / version_name(n)
+        for n in versions(job_dir)
+        if (job_dir / version_name(n) / MANIFEST).is_file()
+    ]
 
 
 def resume_target(job_dir: Path, resume: str) -> Path:
     if resume == "latest":
-        unfinished = [job_dir / version_name(n) for n in versions(job_dir) if not (job_dir / version_name(n) / MANIFEST).is_file()]
+        unfinished = [
+            job_dir / version_name(n)
+            for n in versions(job_dir)
+            if not (job_dir / version_name(n) / MANIFEST).is_file()
+        ]
         if not unfinished:
             raise ValueError(f"run.resume=latest: {job_dir} has no unfinished version to resume")
         return unfinished[-1]
@@ -85,13 +98,18 @@ def resume_target(job_dir: Path, resume: str) -> Path:
     if not target.is_dir():
         raise ValueError(f"run.resume={resume}: {target} does not exist")
     if (target / MANIFEST).is_file():
-        raise ValueError(f"run.resume={resume}: {target} is already finished; start a new run instead")
+        raise ValueError(
+            f"run.resume={resume}: {target} is already finished; start a new run instead"
+        )
     return target
 
 
 def input_stream(cfg: DictConfig, done: set[str]) -> Iterator[Article | RecordError]:
     for item in read_source(cfg.source):
-        if cfg.shard.count > 1 and shard_of(item.id, item.origin, cfg.shard.count) != cfg.shard.index:
+        if (
+            cfg.shard.count > 1
+            and shard_of(item.id, item.origin, cfg.shard.count) != cfg.shard.index
+        ):
             continue
         if done and input_key(item.id, item.origin) in done:
             continue
@@ -101,7 +119,12 @@ def input_stream(cfg: DictConfig, done: set[str]) -> Iterator[Article | RecordEr
 def write_errors(version_dir: Path) -> None:
     """errors.jsonl: the error records of the run, one line each, rebuilt from records.jsonl."""
     errors = (
-        {"id": r["id"], "code": r["error"]["code"], "message": r["error"]["message"], "origin": r["error"].get("origin", "")}
+        {
+            "id": r["id"],
+            "code": r["error"]["code"],
+            "message": r["error"]["message"],
+            "origin": r["error"].get("origin", ""),
+        }
         for r in read_records(version_dir / RECORDS)
         if r.get("error")
     )
@@ -130,10 +153,14 @@ def run(cfg: DictConfig) -> RunResult:
     try:
         job_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OSError(f"cannot create {job_dir} ({exc.strerror}): choose a writable output.root") from exc
+        raise OSError(
+            f"cannot create {job_dir} ({exc.strerror}): choose a writable output.root"
+        ) from exc
     with JobLock(job_dir, cfg.run.lock_stale_after_s) as lock:
         finished = finished_versions(job_dir)
-        previous = PreviousRecords(finished[-1] / RECORDS if finished and cfg.run.incremental else None)
+        previous = PreviousRecords(
+            finished[-1] / RECORDS if finished and cfg.run.incremental else None
+        )
         job = Job(cfg, previous)  # loads models: any failure happens before a version is claimed
         done: set[str] = set()
         if cfg.run.resume:
@@ -142,23 +169,42 @@ def run(cfg: DictConfig) -> RunResult:
             for record in read_records(version_dir / RECORDS):
                 done.add(record["input_key"])
                 job.screen.remember(record.get("id"))
-            log.info("resuming %s: %d records kept, %d bytes of a cut line dropped", version_dir, len(done), dropped)
+            log.info(
+                "resuming %s: %d records kept, %d bytes of a cut line dropped",
+                version_dir,
+                len(done),
+                dropped,
+            )
         else:
             version_dir = claim_version(job_dir)
         return _write_run(cfg, job, lock, version_dir, done, previous)
 
 
-def processed_windows(cfg: DictConfig, job: Job, items: Iterable[Article | RecordError], previous: PreviousRecords) -> Iterator[list[dict[str, Any]]]:
+def processed_windows(
+    cfg: DictConfig, job: Job, items: Iterable[Article | RecordError], previous: PreviousRecords
+) -> Iterator[list[dict[str, Any]]]:
     if cfg.runner.kind == "ray":
         from summarize.ray_runner import process_on_ray
 
-        yield from process_on_ray(cfg, windows(items, cfg.runtime.window_articles), job.screen, str(previous.path) if previous.path else None)
+        yield from process_on_ray(
+            cfg,
+            windows(items, cfg.runtime.window_articles),
+            job.screen,
+            str(previous.path) if previous.path else None,
+        )
         return
     for window in windows(items, cfg.runtime.window_articles):
         yield job.process(window)
 
 
-def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done: set[str], previous: PreviousRecords) -> RunResult:
+def _write_run(
+    cfg: DictConfig,
+    job: Job,
+    lock: JobLock,
+    version_dir: Path,
+    done: set[str],
+    previous: PreviousRecords,
+) -> RunResult:
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
     stage_seconds: Counter[str] = Counter()
@@ -193,9 +239,17 @@ def _write_run(cfg: DictConfig, job: Job, lock: JobLock, version_dir: Path, done
     counts = count_records(version_dir / RECORDS)
     metrics = {
         "counts": counts,
-        "throughput": {"wall_seconds": wall, "records_this_session": written, "records_per_second": written / wall if wall else None, "generated_inputs": job.generated_inputs()},
+        "throughput": {
+            "wall_seconds": wall,
+            "records_this_session": written,
+            "records_per_second": written / wall if wall else None,
+            "generated_inputs": job.generated_inputs(),
+        },
         "stage_seconds": dict(stage_seconds),
-        "incremental": {"enabled": cfg.run.incremental, "previous_records": str(previous.path) if previous.path else None},
+        "incremental": {
+            "enabled": cfg.run.incremental,
+            "previous_records": str(previous.path) if previous.path else None,
+        },
         **evaluation,
     }
     write_json_atomic(version_dir / METRICS, metrics)

@@ -54,7 +54,12 @@ def _connect(cfg: DictConfig) -> None:
         ray.init(include_dashboard=False, log_to_driver=False)
 
 
-def process_on_ray(cfg: DictConfig, windows: Iterable[list[Article | RecordError]], screen: Any, previous_records: str | None) -> Iterator[list[dict[str, Any]]]:
+def process_on_ray(
+    cfg: DictConfig,
+    windows: Iterable[list[Article | RecordError]],
+    screen: Any,
+    previous_records: str | None,
+) -> Iterator[list[dict[str, Any]]]:
     import ray
     import ray.data
 

@@ -15,16 +15,20 @@ def _error(code: str, message: str, origin: str) -> dict[str, str]:
 
 
 def build_record(job: Job, w: Work, summarize_s: float) -> dict[str, Any]:
-    article, cfg = w.article, job.cfg
+    article, _cfg = w.article, job.cfg
     summarising = job.summariser is not None
     summary = w.summary if isinstance(w.summary, ArticleSummary) else None
     error: dict[str, str] | None = None
     if isinstance(w.summary, Exception):
-        error = _error("generation_failed", f"{type(w.summary).__name__}: {w.summary}", article.origin)
+        error = _error(
+            "generation_failed", f"{type(w.summary).__name__}: {w.summary}", article.origin
+        )
 
     evaluation: dict[str, Any] = {"translations": {}}
     if summarising and summary is not None:
-        previous = (w.previous or {}).get("evaluation", {}).get("summary", {}) if w.reused_summary else {}
+        previous = (
+            (w.previous or {}).get("evaluation", {}).get("summary", {}) if w.reused_summary else {}
+        )
         evaluation["summary"] = job.evaluator.summary(
             w.text,
             summary.text,
@@ -42,7 +46,11 @@ def build_record(job: Job, w: Work, summarize_s: float) -> dict[str, Any]:
         keys["translations"].setdefault(target, {})[part] = w.translation_keys.get((target, part))
         if isinstance(outcome, Exception):
             entry[part] = None
-            error = error or _error("translation_failed", f"{target}: {type(outcome).__name__}: {outcome}", article.origin)
+            error = error or _error(
+                "translation_failed",
+                f"{target}: {type(outcome).__name__}: {outcome}",
+                article.origin,
+            )
             continue
         text, outputs = outcome
         entry[part] = text
@@ -50,7 +58,9 @@ def build_record(job: Job, w: Work, summarize_s: float) -> dict[str, Any]:
         main_part = "summary" if summarising else "article"
         if part == main_part:
             source_text = summary.text if summarising and summary is not None else w.text
-            reference = article.references.get(target) or (article.reference if not summarising and article.target_lang == target else None)
+            reference = article.references.get(target) or (
+                article.reference if not summarising and article.target_lang == target else None
+            )
             evaluation["translations"][target] = job.evaluator.translation(
                 source_text,
                 text,

@@ -48,18 +48,32 @@ class Screen:
 
     def dedupe(self, article: Article) -> Article | RecordError:
         # Parallel test sets repeat a sentence id once per target language (FLORES: fr and fa).
-        digest = self._id_digest(f"{article.id}\x00{article.target_lang}" if article.target_lang else article.id)
+        digest = self._id_digest(
+            f"{article.id}\x00{article.target_lang}" if article.target_lang else article.id
+        )
         if digest not in self.seen_ids:
             self.seen_ids.add(digest)
             return article
         if self.cfg.source.duplicate_ids == "error":
-            return RecordError("duplicate_id", f"id {article.id!r} was already read; source.duplicate_ids=suffix keeps both", id=article.id, origin=article.origin, lang=article.lang)
+            return RecordError(
+                "duplicate_id",
+                f"id {article.id!r} was already read; source.duplicate_ids=suffix keeps both",
+                id=article.id,
+                origin=article.origin,
+                lang=article.lang,
+            )
         n = 2
         while self._id_digest(f"{article.id}#{n}") in self.seen_ids:
             n += 1
         new_id = f"{article.id}#{n}"
         self.seen_ids.add(self._id_digest(new_id))
-        return Article(**{**article.__dict__, "id": new_id, "notes": (*article.notes, f"duplicate id {article.id!r} renamed {new_id!r}")})
+        return Article(
+            **{
+                **article.__dict__,
+                "id": new_id,
+                "notes": (*article.notes, f"duplicate id {article.id!r} renamed {new_id!r}"),
+            }
+        )
 
     def check(self, article: Article | RecordError, key: str) -> Work | RecordError:
         if isinstance(article, RecordError):  # already rejected (a duplicate, on the Ray driver)
@@ -73,7 +87,9 @@ class Screen:
             article = deduped
 
         def error(code: str, message: str) -> RecordError:
-            return RecordError(code, message, id=article.id, origin=article.origin, lang=article.lang)
+            return RecordError(
+                code, message, id=article.id, origin=article.origin, lang=article.lang
+            )
 
         raw = article.text
         if raw == "":
@@ -94,15 +110,29 @@ class Screen:
         if problem:
             return problem
         languages = self.cfg.summarizer.languages
-        if self.cfg.task == "summarize" and self.cfg.summarizer.kind == "seq2seq" and languages and article.lang not in languages:
+        if (
+            self.cfg.task == "summarize"
+            and self.cfg.summarizer.kind == "seq2seq"
+            and languages
+            and article.lang not in languages
+        ):
             return error(
                 "unsupported_language",
                 f"summarizer {self.cfg.summarizer.name_or_path} summarises {list(languages)}, not {article.lang!r}; use summarizer=mt5-xlsum or summarizer=extractive",
             )
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return Work(article=article, text=text, sha256=sha, input_key=key, notes=notes, normalise_s=time.perf_counter() - started)
+        return Work(
+            article=article,
+            text=text,
+            sha256=sha,
+            input_key=key,
+            notes=notes,
+            normalise_s=time.perf_counter() - started,
+        )
 
-    def _language(self, article: Article, text: str, notes: list[str]) -> tuple[Article, RecordError | None]:
+    def _language(
+        self, article: Article, text: str, notes: list[str]
+    ) -> tuple[Article, RecordError | None]:
         policy = self.cfg.source.language_check
         if policy == "off":
             return article, None
@@ -113,7 +143,13 @@ class Screen:
             return article, None
         message = f"declared {article.lang!r} but the text reads as {detected!r}"
         if policy == "skip":
-            return article, RecordError("language_mismatch", f"{message}; source.language_check=process keeps it", id=article.id, origin=article.origin, lang=article.lang)
+            return article, RecordError(
+                "language_mismatch",
+                f"{message}; source.language_check=process keeps it",
+                id=article.id,
+                origin=article.origin,
+                lang=article.lang,
+            )
         if policy == "route":
             notes.append(f"{message}: processed as {detected!r}")
             return Article(**{**article.__dict__, "lang": detected}), None

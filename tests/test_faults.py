@@ -16,7 +16,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def summarize(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "summarize", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "summarize", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -24,7 +30,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs (needs root and mount; CI runs as root)."""
     mountpoint = tmp_path / "disk"
     mountpoint.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)], capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)],
+            capture_output=True,
+        ).returncode
+        != 0
+    ):
         pytest.skip("mounting a small tmpfs needs root")
     try:
         yield mountpoint
@@ -37,11 +50,21 @@ def test_read_only_output_is_a_clear_error(small_disk: Path, tmp_path: Path) -> 
     result = summarize("summarizer=extractive", f"output.root={small_disk}/runs", cwd=tmp_path)
     assert result.returncode == 2
     (error,) = [line for line in result.stderr.splitlines() if "ERROR" in line]
-    assert "Read-only file system" in error and "output.root" in error
+    assert "Read-only file system" in error
+    assert "output.root" in error
 
 
-def test_full_disk_fails_clearly_and_marks_nothing_finished(small_disk: Path, tmp_path: Path, shared_data: Path) -> None:
-    result = summarize("source=jsonl", f"source.path={shared_data / 'cnndm_frank_dev.jsonl'}", "summarizer=extractive", f"output.root={small_disk}", "runtime.window_articles=5", cwd=tmp_path)
+def test_full_disk_fails_clearly_and_marks_nothing_finished(
+    small_disk: Path, tmp_path: Path, shared_data: Path
+) -> None:
+    result = summarize(
+        "source=jsonl",
+        f"source.path={shared_data / 'cnndm_frank_dev.jsonl'}",
+        "summarizer=extractive",
+        f"output.root={small_disk}",
+        "runtime.window_articles=5",
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert "No space left on device" in result.stderr
     version = small_disk / "summarize" / "v0001"
@@ -49,8 +72,19 @@ def test_full_disk_fails_clearly_and_marks_nothing_finished(small_disk: Path, tm
     assert not (small_disk / "summarize" / "latest").exists()
 
 
-def test_a_poisoned_article_fails_alone(make_config: Callable[..., DictConfig], tiny_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = make_config("summarizer=custom", f"summarizer.name_or_path={tiny_models['bart']}", "generation.summary.max_new_tokens=4", "source.language_check=off", "evaluation.langid=false")
+def test_a_poisoned_article_fails_alone(
+    make_config: Callable[..., DictConfig],
+    tiny_models: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cfg = make_config(
+        "summarizer=custom",
+        f"summarizer.name_or_path={tiny_models['bart']}",
+        "generation.summary.max_new_tokens=4",
+        "source.language_check=off",
+        "evaluation.langid=false",
+    )
     job = Job(cfg)
     generator = job.summariser.generator  # type: ignore[union-attr]
     real = generator.generate
@@ -63,25 +97,54 @@ def test_a_poisoned_article_fails_alone(make_config: Callable[..., DictConfig], 
     monkeypatch.setattr(generator, "generate", generate)
     from summarize.records import Article
 
-    window = [Article(id=str(i), text=f"Article {i} is fine. It has words." if i != 2 else "POISON pill. Nothing else.", lang="en", origin=f"x:{i}") for i in range(4)]
+    window = [
+        Article(
+            id=str(i),
+            text=f"Article {i} is fine. It has words." if i != 2 else "POISON pill. Nothing else.",
+            lang="en",
+            origin=f"x:{i}",
+        )
+        for i in range(4)
+    ]
     records = job.process(window)
     assert [r["id"] for r in records] == ["0", "1", "2", "3"]
-    assert [r["error"]["code"] if r["error"] else None for r in records] == [None, None, "generation_failed", None]
+    assert [r["error"]["code"] if r["error"] else None for r in records] == [
+        None,
+        None,
+        "generation_failed",
+        None,
+    ]
     assert "injected failure" in records[2]["error"]["message"]
     assert all(r["summary"] is not None for r in records if r["error"] is None)
 
 
 def test_over_the_failure_ratio_exits_3_and_keeps_latest(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id": "a", "text": "Fine text. Two sentences."}\n{"id": "b", "text": ""}\n{"id": "c", "text": ""}\n', "utf-8")
-    result = summarize("source=jsonl", f"source.path={source}", "summarizer=extractive", f"output.root={tmp_path}", cwd=tmp_path)
+    source.write_text(
+        '{"id": "a", "text": "Fine text. Two sentences."}\n{"id": "b", "text": ""}\n{"id": "c", "text": ""}\n',
+        "utf-8",
+    )
+    result = summarize(
+        "source=jsonl",
+        f"source.path={source}",
+        "summarizer=extractive",
+        f"output.root={tmp_path}",
+        cwd=tmp_path,
+    )
     assert result.returncode == 3
     assert "2 of 3 records failed" in result.stderr
     version = tmp_path / "summarize" / "v0001"
     manifest = json.loads((version / "manifest.json").read_text("utf-8"))
     assert manifest["failure_ratio_exceeded"] is True
     assert not (tmp_path / "summarize" / "latest").exists()  # not promoted
-    ok = summarize("source=jsonl", f"source.path={source}", "summarizer=extractive", f"output.root={tmp_path}", "run.max_failure_ratio=0.9", cwd=tmp_path)
+    ok = summarize(
+        "source=jsonl",
+        f"source.path={source}",
+        "summarizer=extractive",
+        f"output.root={tmp_path}",
+        "run.max_failure_ratio=0.9",
+        cwd=tmp_path,
+    )
     assert ok.returncode == 0
 
 

@@ -10,9 +10,18 @@ from summarize.generate import Generator
 from summarize.models import ModelSpec, load_seq2seq
 
 
-def test_fake_oom_halves_the_batch_and_loses_nothing(tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded = load_seq2seq(ModelSpec(str(tiny_models["bart"])), model_root=None, device=torch.device("cpu"), dtype=torch.float32)
-    generator = Generator(loaded, GenerationSettings(max_new_tokens=4, num_beams=1), batch_tokens=100_000)
+def test_fake_oom_halves_the_batch_and_loses_nothing(
+    tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = load_seq2seq(
+        ModelSpec(str(tiny_models["bart"])),
+        model_root=None,
+        device=torch.device("cpu"),
+        dtype=torch.float32,
+    )
+    generator = Generator(
+        loaded, GenerationSettings(max_new_tokens=4, num_beams=1), batch_tokens=100_000
+    )
     texts = [f"Sentence number {i} about the weather." for i in range(8)]
     expected = [g.text for g in generator.generate(texts)]
     real_generate = loaded.model.generate
@@ -28,11 +37,19 @@ def test_fake_oom_halves_the_batch_and_loses_nothing(tiny_models: dict[str, Path
     results = generator.generate(texts)
     assert [g.text for g in results] == expected
     assert seen[:3] == [8, 4, 2]
-    assert max(seen) == 8 and sorted(set(seen)) == [2, 4, 8]
+    assert max(seen) == 8
+    assert sorted(set(seen)) == [2, 4, 8]
 
 
-def test_a_single_input_that_does_not_fit_is_an_error(tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded = load_seq2seq(ModelSpec(str(tiny_models["bart"])), model_root=None, device=torch.device("cpu"), dtype=torch.float32)
+def test_a_single_input_that_does_not_fit_is_an_error(
+    tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = load_seq2seq(
+        ModelSpec(str(tiny_models["bart"])),
+        model_root=None,
+        device=torch.device("cpu"),
+        dtype=torch.float32,
+    )
     generator = Generator(loaded, GenerationSettings(max_new_tokens=4), batch_tokens=100_000)
 
     def always_oom(**kwargs):  # type: ignore[no-untyped-def]

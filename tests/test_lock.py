@@ -10,13 +10,18 @@ from summarize.lock import JobLock, JobLockedError
 
 
 def test_second_writer_is_refused_while_the_first_is_alive(tmp_path: Path) -> None:
-    with JobLock(tmp_path, stale_after_s=3600), pytest.raises(JobLockedError, match="another run holds"):
+    with (
+        JobLock(tmp_path, stale_after_s=3600),
+        pytest.raises(JobLockedError, match="another run holds"),
+    ):
         JobLock(tmp_path, stale_after_s=3600).acquire()
     assert not (tmp_path / ".lock").exists()  # released
 
 
 def test_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
-    (tmp_path / ".lock").write_text(json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname()}))
+    (tmp_path / ".lock").write_text(
+        json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname()})
+    )
     with JobLock(tmp_path, stale_after_s=3600) as lock:
         assert json.loads(lock.path.read_text())["pid"] == os.getpid()
 

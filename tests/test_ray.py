@@ -13,14 +13,28 @@ ray = pytest.importorskip("ray", reason="ray[data] is an optional extra: pip ins
 
 
 def comparable(version: Path) -> list[dict]:
-    records = [json.loads(line) for line in (version / "records.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in (version / "records.jsonl").read_text("utf-8").splitlines()
+    ]
     return [{k: v for k, v in r.items() if k != "timings"} for r in records]
 
 
-def test_ray_records_equal_local_records(make_config: Callable[..., DictConfig], tiny_models: dict[str, Path], shared_data: Path, tmp_path: Path) -> None:
+def test_ray_records_equal_local_records(
+    make_config: Callable[..., DictConfig],
+    tiny_models: dict[str, Path],
+    shared_data: Path,
+    tmp_path: Path,
+) -> None:
     lines = (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:10]
     source = tmp_path / "in.jsonl"
-    source.write_text("".join(json.dumps({"id": json.loads(x)["id"], "text": json.loads(x)["text"][:800]}) + "\n" for x in lines) + '{"id": "bad", "text": ""}\n', "utf-8")
+    source.write_text(
+        "".join(
+            json.dumps({"id": json.loads(x)["id"], "text": json.loads(x)["text"][:800]}) + "\n"
+            for x in lines
+        )
+        + '{"id": "bad", "text": ""}\n',
+        "utf-8",
+    )
     overrides = [
         "source=jsonl", f"source.path={source}", "summarizer=custom", f"summarizer.name_or_path={tiny_models['bart']}",
         "+lang=fa", "translator=custom", f"translator.name_or_path={tiny_models['m2m100']}",
@@ -29,7 +43,11 @@ def test_ray_records_equal_local_records(make_config: Callable[..., DictConfig],
     ]  # fmt: skip
     local = run(make_config(*overrides, f"output.root={tmp_path / 'local'}"))
     try:
-        on_ray = run(make_config(*overrides, "runner=ray", "runner.concurrency=2", f"output.root={tmp_path / 'ray'}"))
+        on_ray = run(
+            make_config(
+                *overrides, "runner=ray", "runner.concurrency=2", f"output.root={tmp_path / 'ray'}"
+            )
+        )
     finally:
         ray.shutdown()
     assert comparable(on_ray.path) == comparable(local.path)

@@ -16,7 +16,13 @@ REPO = Path(__file__).resolve().parent.parent
 def corpus(shared_data: Path, folder: Path, n: int) -> Path:
     lines = (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:n]
     path = folder / "in.jsonl"
-    path.write_text("".join(json.dumps({"id": json.loads(x)["id"], "text": json.loads(x)["text"][:1500]}) + "\n" for x in lines), "utf-8")
+    path.write_text(
+        "".join(
+            json.dumps({"id": json.loads(x)["id"], "text": json.loads(x)["text"][:1500]}) + "\n"
+            for x in lines
+        ),
+        "utf-8",
+    )
     return path
 
 
@@ -34,8 +40,13 @@ def command(source: Path, root: Path, tiny_models: dict[str, Path], *extra: str)
 
 
 def contents(version: Path) -> dict[str, tuple]:
-    records = [json.loads(line) for line in (version / "records.jsonl").read_text("utf-8").splitlines()]
-    return {r["id"]: (r["summary"], json.dumps(r["translations"], sort_keys=True), r["chunks"]["spans"]) for r in records}
+    records = [
+        json.loads(line) for line in (version / "records.jsonl").read_text("utf-8").splitlines()
+    ]
+    return {
+        r["id"]: (r["summary"], json.dumps(r["translations"], sort_keys=True), r["chunks"]["spans"])
+        for r in records
+    }
 
 
 def line_count(path: Path) -> int:
@@ -50,10 +61,14 @@ def test_truncate_partial_tail(tmp_path: Path) -> None:
     assert truncate_partial_tail(path) == 0
 
 
-def test_kill_9_at_random_points_then_resume_equals_an_uninterrupted_run(tmp_path: Path, tiny_models: dict[str, Path], shared_data: Path) -> None:
+def test_kill_9_at_random_points_then_resume_equals_an_uninterrupted_run(
+    tmp_path: Path, tiny_models: dict[str, Path], shared_data: Path
+) -> None:
     source = corpus(shared_data, tmp_path, 24)
     reference_root, crash_root = tmp_path / "reference", tmp_path / "crash"
-    done = subprocess.run(command(source, reference_root, tiny_models), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        command(source, reference_root, tiny_models), capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     expected = contents(Path(done.stdout.strip().splitlines()[-1]))
     assert len(expected) == 24
@@ -63,10 +78,17 @@ def test_kill_9_at_random_points_then_resume_equals_an_uninterrupted_run(tmp_pat
     kills = 0
     for attempt in range(4):
         extra = ["run.resume=latest"] if attempt else []
-        process = subprocess.Popen(command(source, crash_root, tiny_models, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            command(source, crash_root, tiny_models, *extra),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         target = line_count(records) + rng.randint(1, 5)
         deadline = time.monotonic() + 120
-        while process.poll() is None and line_count(records) < target and time.monotonic() < deadline:
+        while (
+            process.poll() is None and line_count(records) < target and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
         time.sleep(rng.random() * 0.2)  # land somewhere inside the next window, not on a boundary
         if process.poll() is None:
@@ -76,7 +98,12 @@ def test_kill_9_at_random_points_then_resume_equals_an_uninterrupted_run(tmp_pat
     assert kills >= 2
     assert not (records.parent / "manifest.json").exists() or line_count(records) == 24
     if not (records.parent / "manifest.json").exists():  # the last attempt may have finished it
-        final = subprocess.run(command(source, crash_root, tiny_models, "run.resume=latest"), capture_output=True, text=True, timeout=600)
+        final = subprocess.run(
+            command(source, crash_root, tiny_models, "run.resume=latest"),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert final.returncode == 0, final.stderr
     lines = records.read_text("utf-8").splitlines()
     ids = [json.loads(line)["id"] for line in lines]

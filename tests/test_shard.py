@@ -12,10 +12,15 @@ from summarize.pipeline import run
 
 
 def ids(version: Path) -> list[str]:
-    return [json.loads(line)["id"] for line in (version / "records.jsonl").read_text("utf-8").splitlines()]
+    return [
+        json.loads(line)["id"]
+        for line in (version / "records.jsonl").read_text("utf-8").splitlines()
+    ]
 
 
-def test_shard_union_is_the_input_and_merge_is_complete(make_config: Callable[..., DictConfig], shared_data: Path, tmp_path: Path) -> None:
+def test_shard_union_is_the_input_and_merge_is_complete(
+    make_config: Callable[..., DictConfig], shared_data: Path, tmp_path: Path
+) -> None:
     source = shared_data / "cnndm_frank_dev.jsonl"
     base = ["source=jsonl", f"source.path={source}", "summarizer=extractive", "shard.count=3"]
     shards = [run(make_config(*base, f"shard.index={i}")) for i in range(3)]
@@ -33,4 +38,6 @@ def test_shard_union_is_the_input_and_merge_is_complete(make_config: Callable[..
     assert manifest["counts"]["read"] == len(everything)
     assert len(manifest["merged_from"]) == 3
     assert os.readlink(merged.parent / "latest") == merged.name
-    assert json.loads((merged / "metrics.json").read_text("utf-8"))["summary"]["en"]["count"] == len(everything)
+    assert json.loads((merged / "metrics.json").read_text("utf-8"))["summary"]["en"][
+        "count"
+    ] == len(everything)

@@ -35,11 +35,22 @@ class EvaluationSettings:
     langid: bool = True
 
 
-def _pair(source: str, output: str, lang: str, source_lang: str, *, langid: bool, hit_max: bool | None = None, output_tokens: int | None = None) -> dict[str, Any]:
+def _pair(
+    source: str,
+    output: str,
+    lang: str,
+    source_lang: str,
+    *,
+    langid: bool,
+    hit_max: bool | None = None,
+    output_tokens: int | None = None,
+) -> dict[str, Any]:
     stats = record_stats(source, output, lang, source_lang=source_lang)
     values = asdict(stats)
     values["novel"] = {str(n): share for n, share in stats.novel.items()}
-    values["wrong_language"] = is_wrong_language(output, lang) if langid and not stats.empty else None
+    values["wrong_language"] = (
+        is_wrong_language(output, lang) if langid and not stats.empty else None
+    )
     values["hit_max_new_tokens"] = hit_max
     values["output_tokens"] = output_tokens
     return values
@@ -51,12 +62,31 @@ class RecordEvaluator:
 
     def _rouge(self, prediction: str, reference: str, lang: str) -> dict[str, float]:
         s = self.settings
-        return rouge_pair(prediction, reference, lang=lang, tokenizer=s.rouge_tokenizer, stemmer=s.rouge_stemmer)
+        return rouge_pair(
+            prediction, reference, lang=lang, tokenizer=s.rouge_tokenizer, stemmer=s.rouge_stemmer
+        )
 
-    def summary(self, source: str, summary: str, lang: str, reference: str | None, *, hit_max: bool, output_tokens: int) -> dict[str, Any]:
+    def summary(
+        self,
+        source: str,
+        summary: str,
+        lang: str,
+        reference: str | None,
+        *,
+        hit_max: bool,
+        output_tokens: int,
+    ) -> dict[str, Any]:
         s = self.settings
         lead = lead_k(source, lang, s.lead_k)
-        result = _pair(source, summary, lang, lang, langid=s.langid, hit_max=hit_max, output_tokens=output_tokens)
+        result = _pair(
+            source,
+            summary,
+            lang,
+            lang,
+            langid=s.langid,
+            hit_max=hit_max,
+            output_tokens=output_tokens,
+        )
         baseline = _pair(source, lead, lang, lang, langid=False)
         if reference:
             result["rouge"] = self._rouge(summary, reference, lang)
@@ -64,15 +94,41 @@ class RecordEvaluator:
         result[f"baseline_lead{s.lead_k}"] = baseline
         return result
 
-    def translation(self, source: str, translation: str, lang: str, source_lang: str, reference: str | None, *, hit_max: bool, output_tokens: int) -> dict[str, Any]:
-        result = _pair(source, translation, lang, source_lang, langid=self.settings.langid, hit_max=hit_max, output_tokens=output_tokens)
+    def translation(
+        self,
+        source: str,
+        translation: str,
+        lang: str,
+        source_lang: str,
+        reference: str | None,
+        *,
+        hit_max: bool,
+        output_tokens: int,
+    ) -> dict[str, Any]:
+        result = _pair(
+            source,
+            translation,
+            lang,
+            source_lang,
+            langid=self.settings.langid,
+            hit_max=hit_max,
+            output_tokens=output_tokens,
+        )
         if reference:
             result["chrf"] = chrf_pair(translation, reference)
             result["chrf++"] = chrf_pair(translation, reference, word_order=2)
         return result
 
 
-_NUMERIC = ("source_words", "output_words", "compression", "coverage", "density", "repeated_3gram", "output_tokens")
+_NUMERIC = (
+    "source_words",
+    "output_words",
+    "compression",
+    "coverage",
+    "density",
+    "repeated_3gram",
+    "output_tokens",
+)
 _FLAGS = ("empty", "wrong_language", "hit_max_new_tokens")
 
 
@@ -105,17 +161,41 @@ class _Part:
                 self.rouge[f"sentence_{name}"].append(evaluation[name])
 
     def result(self, settings: EvaluationSettings, lang: str) -> dict[str, Any]:
-        out: dict[str, Any] = {"count": self.reused + self.generated, "reused": self.reused, "generated": self.generated}
-        out["reference_free"] = {name: running.result() for name, running in sorted(self.values.items())}
-        out["reference_free"].update({name: {"count": hits, "of": known, "share": hits / known if known else None} for name, (hits, known) in sorted(self.flags.items())})
+        out: dict[str, Any] = {
+            "count": self.reused + self.generated,
+            "reused": self.reused,
+            "generated": self.generated,
+        }
+        out["reference_free"] = {
+            name: running.result() for name, running in sorted(self.values.items())
+        }
+        out["reference_free"].update(
+            {
+                name: {"count": hits, "of": known, "share": hits / known if known else None}
+                for name, (hits, known) in sorted(self.flags.items())
+            }
+        )
         if self.rouge:
             stem = resolve_stemmer(settings.rouge_tokenizer, lang, settings.rouge_stemmer)
             scored: dict[str, Any] = {}
             for name, scores in self.rouge.items():
                 values = np.asarray(scores, dtype=float)
-                interval = mean_interval(values, settings.bootstrap, settings.seed) if settings.bootstrap else None
-                signature = rouge_signature(name, settings.rouge_tokenizer, lang, stem) if name in ROUGE_TYPES else f"{name}|sacrebleu-sentence"
-                scored[name] = {"score": float(values.mean()), "ci95": interval, "n": len(values), "signature": signature}
+                interval = (
+                    mean_interval(values, settings.bootstrap, settings.seed)
+                    if settings.bootstrap
+                    else None
+                )
+                signature = (
+                    rouge_signature(name, settings.rouge_tokenizer, lang, stem)
+                    if name in ROUGE_TYPES
+                    else f"{name}|sacrebleu-sentence"
+                )
+                scored[name] = {
+                    "score": float(values.mean()),
+                    "ci95": interval,
+                    "n": len(values),
+                    "signature": signature,
+                }
             out["scores"] = scored
         return out
 
@@ -143,7 +223,9 @@ def aggregate(records_path: Path, settings: EvaluationSettings) -> dict[str, Any
             if baseline_key in evaluation["summary"]:
                 baselines[record["lang"]].add(evaluation["summary"][baseline_key], False)
         for target, entry in (record.get("translations") or {}).items():
-            text = entry.get("summary") if record.get("summary") is not None else entry.get("article")
+            text = (
+                entry.get("summary") if record.get("summary") is not None else entry.get("article")
+            )
             part = (evaluation.get("translations") or {}).get(target)
             if text is None or part is None:
                 continue
@@ -159,9 +241,17 @@ def aggregate(records_path: Path, settings: EvaluationSettings) -> dict[str, Any
     }
     for target, (hypotheses, references) in corpus.items():
         try:
-            scores = score_translation(hypotheses, references, tokenize=settings.bleu_tokenize, bootstrap=settings.bootstrap, seed=settings.seed)
+            scores = score_translation(
+                hypotheses,
+                references,
+                tokenize=settings.bleu_tokenize,
+                bootstrap=settings.bootstrap,
+                seed=settings.seed,
+            )
         except TokenizerUnavailableError as exc:
             result["translation"][target]["corpus_error"] = str(exc)
             continue
-        result["translation"][target]["corpus"] = {name: metric.as_dict() for name, metric in scores.items()}
+        result["translation"][target]["corpus"] = {
+            name: metric.as_dict() for name, metric in scores.items()
+        }
     return result
