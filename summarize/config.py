@@ -300,6 +300,7 @@ def load_lang_config(code: str) -> LangConfig:
             f"no language config for {code!r}: add conf/lang/{code}.yaml (copy conf/lang/fr.yaml)"
         )
     values = OmegaConf.load(path)
+    assert isinstance(values, DictConfig), f"{path} must be a mapping"
     values.pop("defaults", None)
     values["translator"] = {"name_or_path": ""}
     merged = OmegaConf.merge(OmegaConf.structured(LangConfig), values)

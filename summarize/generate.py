@@ -72,7 +72,7 @@ class Generator:
     ) -> torch.Tensor:
         padded = tokenizer.pad({"input_ids": ids}, return_tensors="pt")
         with torch.inference_mode():
-            return model.generate(  # type: ignore[no-any-return]
+            return model.generate(
                 input_ids=padded["input_ids"].to(model.device),
                 attention_mask=padded["attention_mask"].to(model.device),
                 **extra,

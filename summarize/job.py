@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from omegaconf import DictConfig, OmegaConf
 
-from summarize.evaluate.run import EvaluationSettings, RecordEvaluator
+from summarize.evaluate.run import RecordEvaluator, evaluation_settings
 from summarize.keys import digest, input_key, model_fingerprint
 from summarize.models import ModelCache, pick_device, pick_dtype
 from summarize.records import Article, Chunk, RecordError
@@ -102,9 +102,7 @@ class Job:
         self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
         self.previous = previous or PreviousRecords(None)
         self.screen = Screen(cfg, dedupe=dedupe)
-        self.evaluator = RecordEvaluator(
-            EvaluationSettings(**OmegaConf.to_container(cfg.evaluation))
-        )  # type: ignore[arg-type]
+        self.evaluator = RecordEvaluator(evaluation_settings(cfg))
         runtime = {
             "backend": cfg.runtime.backend,
             "dtype": cfg.runtime.dtype,

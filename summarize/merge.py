@@ -17,7 +17,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from summarize.evaluate.run import EvaluationSettings, aggregate, read_records
+from summarize.evaluate.run import aggregate, evaluation_settings, read_records
 from summarize.lock import JobLock
 from summarize.pipeline import (
     MANIFEST,
@@ -74,7 +74,7 @@ def merge(root: Path, job: str) -> Path:
         manifests = [json.loads((shard / MANIFEST).read_text("utf-8")) for shard in shards]
         write_errors(version_dir)
         config = manifests[0]["config"]
-        settings = EvaluationSettings(**config.get("evaluation", {}))
+        settings = evaluation_settings(config)
         counts = count_records(version_dir / RECORDS)
         write_json_atomic(
             version_dir / METRICS,

@@ -156,7 +156,8 @@ def pick_device(requested: str) -> torch.device:
 
 def pick_dtype(requested: str, device: torch.device) -> torch.dtype:
     if requested != "auto":
-        return getattr(torch, requested)  # type: ignore[no-any-return]
+        dtype: torch.dtype = getattr(torch, requested)
+        return dtype
     if device.type == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return torch.float32

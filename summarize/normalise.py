@@ -79,7 +79,7 @@ def _persian_normaliser() -> Callable[[str], str]:
         remove_specials_chars=False,
         decrease_repeated_chars=False,
     )
-    return normaliser.normalize  # type: ignore[no-any-return]
+    return normaliser.normalize
 
 
 def _arabic(text: str) -> str:

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from summarize.config import validate
-from summarize.evaluate.run import EvaluationSettings, aggregate, read_records
+from summarize.evaluate.run import aggregate, evaluation_settings, read_records
 from summarize.job import Job
 from summarize.keys import input_key, shard_of
 from summarize.lock import JobLock
@@ -207,7 +207,7 @@ def _write_run(
 ) -> RunResult:
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
-    stage_seconds: Counter[str] = Counter()
+    stage_seconds: dict[str, float] = defaultdict(float)
     log.info("writing %s", version_dir)
     progress = Progress(cfg.output.progress_every_s)
     written = 0
@@ -232,8 +232,7 @@ def _write_run(
         stage_seconds["translate"] += sum((timings.get("translate_s") or {}).values())
     started = time.perf_counter()
     write_errors(version_dir)
-    settings = EvaluationSettings(**OmegaConf.to_container(cfg.evaluation))  # type: ignore[arg-type]
-    evaluation = aggregate(version_dir / RECORDS, settings)
+    evaluation = aggregate(version_dir / RECORDS, evaluation_settings(cfg))
     stage_seconds["evaluate"] += time.perf_counter() - started
     wall = time.perf_counter() - clock
     counts = count_records(version_dir / RECORDS)

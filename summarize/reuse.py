@@ -42,7 +42,8 @@ class PreviousRecords:
             return None
         with self.path.open("rb") as handle:
             handle.seek(self._offsets[key])
-            return json.loads(handle.readline())  # type: ignore[no-any-return]
+            record: dict[str, Any] = json.loads(handle.readline())
+            return record
 
 
 def truncate_partial_tail(path: Path) -> int:

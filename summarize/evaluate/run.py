@@ -35,6 +35,15 @@ class EvaluationSettings:
     langid: bool = True
 
 
+def evaluation_settings(cfg: Any) -> EvaluationSettings:
+    """From the `evaluation` config node (a DictConfig or a plain mapping from a manifest)."""
+    from omegaconf import OmegaConf
+
+    node = cfg.evaluation if hasattr(cfg, "evaluation") else cfg.get("evaluation", {})
+    values = OmegaConf.to_container(node) if OmegaConf.is_config(node) else dict(node)
+    return EvaluationSettings(**{str(k): v for k, v in values.items()})  # type: ignore[union-attr]
+
+
 def _pair(
     source: str,
     output: str,
@@ -103,7 +112,7 @@ class RecordEvaluator:
         reference: str | None,
         *,
         hit_max: bool,
-        output_tokens: int,
+        output_tokens: int | None,
     ) -> dict[str, Any]:
         result = _pair(
             source,
