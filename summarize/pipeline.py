@@ -28,7 +28,7 @@ from summarize.manifest import build_manifest
 from summarize.progress import Progress
 from summarize.records import Article, RecordError
 from summarize.reuse import PreviousRecords, truncate_partial_tail
-from summarize.source import check_source, read_source
+from summarize.source import check_source, count_inputs, read_source
 from summarize.write import (
     LATEST,
     RecordWriter,
@@ -209,7 +209,12 @@ def _write_run(
     clock = time.perf_counter()
     stage_seconds: dict[str, float] = defaultdict(float)
     log.info("writing %s", version_dir)
-    progress = Progress(cfg.output.progress_every_s)
+    total = count_inputs(cfg.source)
+    if total is not None and cfg.shard.count > 1:
+        total = None  # a shard's share is only known by reading
+    progress = Progress(
+        cfg.output.progress_every_s, None if total is None else max(total - len(done), 0)
+    )
     written = 0
     with RecordWriter(version_dir / RECORDS) as writer:
         started = time.perf_counter()

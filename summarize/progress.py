@@ -17,6 +17,7 @@ class Progress:
         self.last_line = self.started
         self.done = 0
         self.failed = 0
+        self.total = total
         self._bar: Any = None
         if sys.stderr.isatty():
             from tqdm import tqdm
@@ -34,8 +35,15 @@ class Progress:
         if now - self.last_line >= self.every_s:
             self.last_line = now
             rate = self.done / (now - self.started)
+            eta = f", ETA {(self.total - self.done) / rate:.0f} s" if self.total and rate else ""
+            of = f"/{self.total}" if self.total else ""
             log.info(
-                "progress: %d articles (%d failed), %.2f articles/s", self.done, self.failed, rate
+                "progress: %d%s articles (%d failed), %.2f articles/s%s",
+                self.done,
+                of,
+                self.failed,
+                rate,
+                eta,
             )
 
     def close(self) -> None:

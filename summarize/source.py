@@ -207,6 +207,31 @@ def read_source(cfg: SourceConfig) -> Iterator[SourceItem]:
         yield item
 
 
+def count_inputs(cfg: SourceConfig) -> int | None:
+    """A cheap count of input records for the progress bar's ETA (None when not cheap)."""
+    path = input_path(cfg)
+    try:
+        if cfg.kind == "text":
+            total = (
+                1
+                if path.is_file()
+                else sum(1 for p in path.rglob("*") if p.is_file() and p.suffix in cfg.suffixes)
+            )
+        elif cfg.kind in ("jsonl", "csv"):
+            with path.open("rb") as handle:
+                total = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+            total -= cfg.kind == "csv"  # the header
+        elif cfg.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            total = pq.ParquetFile(path).metadata.num_rows
+        else:
+            return None
+    except OSError:
+        return None
+    return min(total, cfg.limit) if cfg.limit is not None else total
+
+
 def check_source(cfg: SourceConfig) -> None:
     """Fail before any model is loaded when the input cannot be found."""
     path = input_path(cfg)

@@ -1,7 +1,8 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.chunks import pack_chunks
+from summarize.chunks import pack_chunks, tokenizer_counter
 from summarize.sentences import sentence_spans
 
 
@@ -61,3 +62,34 @@ def test_long_sentence_is_cut_not_truncated() -> None:
     assert covered(text, chunks)
     assert len(chunks) == 16
     assert " ".join(c.text for c in chunks) == text
+
+
+TEXT_PIECES = st.sampled_from(
+    ["The council met. ", "L'été à Paris, « déjà » là ? ", "کتاب‌ها را می‌خوانم؟ ", "آیا ۳.۵ درصد است. ",
+     "Verylongwordwithoutanyspaceatallrepeated" * 3, "\n\n", "M. Dupont est là. ", "!!! "]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("family", ["bart", "nllb", "t5"])
+def test_real_tokenizer_chunks_cover_the_text_and_fit_the_budget(
+    tiny_models: dict, family: str
+) -> None:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_models[family])
+    count = tokenizer_counter(tokenizer)
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(TEXT_PIECES, min_size=1, max_size=40),
+        st.sampled_from(["en", "fr", "fa"]),
+        st.integers(8, 48),
+    )
+    def check(pieces: list[str], lang: str, budget: int) -> None:
+        text = "".join(pieces)
+        chunks = pack_chunks(text, sentence_spans(text, lang), count, budget, tokenizer=tokenizer)
+        assert covered(text, chunks)
+        assert all(count(c.text) <= budget for c in chunks)
+        assert all(c.n_tokens <= budget for c in chunks)
+
+    check()
