@@ -19,6 +19,8 @@ _EXPORTS = {
     "Config": "summarize.config",
     "RunResult": "summarize.pipeline",
     "run": "summarize.pipeline",
+    "export_run": "summarize.export",
+    "write_report": "summarize.report",
 }
 __all__ = sorted(_EXPORTS)
 

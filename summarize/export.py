@@ -42,7 +42,7 @@ from huggingface_hub import DatasetCard
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from summarize.card import build_card, resolve_license
+from summarize.card import build_card
 from summarize.report import FinishedRun, iter_records, read_finished_run, scan_records
 from summarize.write import write_json_atomic
 
@@ -59,7 +59,9 @@ Exports a finished run to <run>/hf/ (dataset card, Parquet shards, save_to_disk 
   push_to_hub=REPO    also push the dataset and its card to this Hub repo (needs network)
 Exit status: 0 exported (or already exported), 2 bad arguments or an unfinished run."""
 
-_MODEL = {name: Value("string") for name in ("name_or_path", "revision", "weights_sha256", "family")}
+_MODEL = {
+    name: Value("string") for name in ("name_or_path", "revision", "weights_sha256", "family")
+}
 _ERROR = {name: Value("string") for name in ("code", "message", "origin")}
 
 
@@ -173,8 +175,7 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
             )
         DatasetDict({SPLIT: rows}).save_to_disk(str(temp / "dataset"))
         shards = _write_parquet(rows, temp / "data")
-        chosen = resolve_license(run.manifest, license)
-        card = build_card(run, features, scan_records(run.records), chosen, SPLIT)
+        card = build_card(run, features, scan_records(run.records), license, SPLIT)
         card.save(temp / "README.md")
         write_json_atomic(
             temp / MARKER,
@@ -182,7 +183,7 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
                 "format": "summarize.export/1",
                 "run": f"{run.manifest.get('job')}/{run.manifest.get('version')}",
                 "exported_at": datetime.now(UTC).isoformat(),
-                "license": chosen,
+                "license": card.data.to_dict()["license"],
                 "rows": {SPLIT: len(rows)},
                 "parquet": [p.relative_to(temp).as_posix() for p in shards],
                 "features": features.to_dict(),
@@ -202,14 +203,20 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
 
 def push(export_dir: Path, repo_id: str) -> None:
     """The library's own uploads: parquet shards under data/, then our card as README.md."""
-    DatasetDict(load_from_disk(str(export_dir / "dataset"))).push_to_hub(repo_id)
+    dataset = load_from_disk(str(export_dir / "dataset"))
+    assert isinstance(dataset, DatasetDict)
+    dataset.push_to_hub(repo_id)
     card = DatasetCard.load(export_dir / "README.md")
-    # push_to_hub wrote a README with dataset_info (features, sizes); keep that in our card.
-    card.data["dataset_info"] = DatasetCard.load(repo_id, repo_type="dataset").data.get("dataset_info")
+    # push_to_hub wrote a README with dataset_info (features, sizes): keep it in our card.
+    info = DatasetCard.load(repo_id, repo_type="dataset").data.get("dataset_info")
+    if info:
+        card.data["dataset_info"] = info
     card.push_to_hub(repo_id, repo_type="dataset")
 
 
-def export_run(run_dir: Path, *, license: str | None = None, push_to_hub: str | None = None) -> Path:
+def export_run(
+    run_dir: Path, *, license: str | None = None, push_to_hub: str | None = None
+) -> Path:
     """Export a finished run to ``<run>/hf`` (a no-op when already done); return that folder."""
     run = read_finished_run(run_dir)
     target = run.path / EXPORT_DIR

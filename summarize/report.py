@@ -5,8 +5,8 @@ URIs and the page loads nothing (its Content-Security-Policy forbids every fetch
 so even an escaping bug could not run an article's ``<script>``). Article-derived text goes through
 the template's autoescaping, which is ``html.escape`` semantics (& < > " ').
 
-records.jsonl is streamed once (``scan_records``); only counters, three numbers per record for
-the histograms, the first errors and a small sample are kept. metrics.json is rendered
+records.jsonl is streamed once (``scan_records``); only counters, the first errors, a small
+sample and, per histogram, at most ``HISTOGRAM_VALUES`` numbers (a uniform sample) are kept. metrics.json is rendered
 generically (``metric_tables``) because evaluation adds keys (rouge, bleu, baseline, ...) that
 this module should not need to know about.
 """
@@ -17,6 +17,7 @@ import base64
 import io
 import json
 import os
+import random
 import tempfile
 from array import array
 from collections import defaultdict
@@ -28,6 +29,7 @@ from typing import Any
 REPORT = "report.html"
 FIRST_ERRORS = 10
 SAMPLES = 12
+HISTOGRAM_VALUES = 100_000  # per histogram; a uniform sample beyond that
 _SAMPLE_CHARS = 1200  # longer texts are cut in the sample table (the dataset has them whole)
 _RTL = frozenset({"ar", "arz", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 # A dict is one table cell (not a row) when it is an estimate with an interval, e.g.
@@ -77,17 +79,18 @@ def read_finished_run(run_dir: Path) -> FinishedRun:
     return FinishedRun(path, manifest, metrics)
 
 
-def model_licences(config: Mapping[str, Any]) -> dict[str, str | None]:
-    """Role ("summarizer", "translator.fa", ...) -> licence of each model the run used (None: the
-    config does not say, e.g. a custom or local model)."""
+def model_licences(manifest: Mapping[str, Any]) -> dict[str, str | None]:
+    """Role ("summarizer", "translator.fa", ...) -> licence of each model the run loaded (from
+    manifest.models), as its config names it; None when the config does not say (custom models)."""
+    config, models = manifest.get("config", {}), manifest.get("models") or {}
     used: dict[str, str | None] = {}
-    summarizer = config.get("summarizer") or {}
-    if config.get("task", "summarize") == "summarize" and summarizer.get("kind") != "extractive":
-        used["summarizer"] = summarizer.get("license")
+    if models.get("summarizer"):  # null for extractive summaries
+        used["summarizer"] = (config.get("summarizer") or {}).get("license")
     shared = config.get("translator")  # translator=... overrides every language's own preset
-    for code, lang in (config.get("langs") or {}).items():
-        chosen = shared or (lang or {}).get("translator") or {}
-        used[f"translator.{code}"] = chosen.get("license")
+    for code, described in (models.get("translators") or {}).items():
+        if described:  # null when no record needed it (e.g. fa articles into fa)
+            chosen = shared or ((config.get("langs") or {}).get(code) or {}).get("translator")
+            used[f"translator.{code}"] = (chosen or {}).get("license")
     return used
 
 
@@ -104,8 +107,9 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
 
 def direction(code: str | None, langs: Mapping[str, Any]) -> str:
     """The config's direction for a target language; a known list for source-only languages."""
-    if code in langs and langs[code].get("direction"):
-        return str(langs[code]["direction"])
+    configured = (langs.get(code) or {}).get("direction") if code else None
+    if configured:
+        return str(configured)
     return "rtl" if code in _RTL else "auto"
 
 
@@ -113,6 +117,24 @@ def _cut(text: str | None) -> str | None:
     if text is None or len(text) <= _SAMPLE_CHARS:
         return text
     return text[:_SAMPLE_CHARS] + " …"
+
+
+class Reservoir:
+    """At most ``size`` values, a uniform sample of all seen (Algorithm R, seeded): histograms of
+    a run of any length in bounded memory."""
+
+    def __init__(self, size: int = HISTOGRAM_VALUES, seed: int = 0) -> None:
+        self.values: array[float] = array("d")
+        self.seen = 0
+        self._size = size
+        self._random = random.Random(seed)
+
+    def add(self, value: float) -> None:
+        self.seen += 1
+        if len(self.values) < self._size:
+            self.values.append(value)
+        elif (slot := self._random.randrange(self.seen)) < self._size:
+            self.values[slot] = value
 
 
 @dataclass
@@ -137,9 +159,9 @@ class RecordScan:
     samples: list[dict[str, Any]] = field(default_factory=list)
     sources: dict[str, LangTally] = field(default_factory=lambda: defaultdict(LangTally))
     targets: dict[str, LangTally] = field(default_factory=lambda: defaultdict(LangTally))
-    input_chars: array[float] = field(default_factory=lambda: array("d"))
-    summary_chars: array[float] = field(default_factory=lambda: array("d"))
-    compression: array[float] = field(default_factory=lambda: array("d"))
+    input_chars: Reservoir = field(default_factory=Reservoir)
+    summary_chars: Reservoir = field(default_factory=Reservoir)
+    compression: Reservoir = field(default_factory=Reservoir)
 
     def add(self, record: Mapping[str, Any]) -> None:
         self.read += 1
@@ -161,13 +183,13 @@ class RecordScan:
         if input_chars is not None:
             tally.inputs += 1
             tally.input_chars += input_chars
-            self.input_chars.append(input_chars)
+            self.input_chars.add(input_chars)
         if summary is not None:
             tally.outputs += 1
             tally.output_chars += len(summary)
-            self.summary_chars.append(len(summary))
+            self.summary_chars.add(len(summary))
             if input_chars and summary:
-                self.compression.append(input_chars / len(summary))
+                self.compression.add(input_chars / len(summary))
         for code, entry in (record.get("translations") or {}).items():
             for text in (entry or {}).values():
                 target = self.targets[code]
@@ -260,7 +282,9 @@ def fmt(value: Any) -> str:
 
 def _title(path: tuple[str, ...]) -> str:
     head = path[0]
-    name = _TITLES.get(head) or (f"Lead-k baseline ({head})" if head.startswith("baseline") else head)
+    name = _TITLES.get(head) or (
+        f"Lead-k baseline ({head})" if head.startswith("baseline") else head
+    )
     return name + "".join(f" / {p}" for p in path[1:])
 
 
@@ -276,7 +300,9 @@ def _tables(node: Mapping[str, Any], path: tuple[str, ...]) -> list[Table]:
     cells as columns: languages x statistics); then each sub-dict's own sub-dicts, recursively."""
     cells, subs = _split(node)
     shown = {k: v for k, v in cells.items() if v is not None}  # a lone "–" row says nothing
-    tables = [Table(_title(path), ["value"], [(k, [fmt(v)]) for k, v in shown.items()])] if shown else []
+    tables = (
+        [Table(_title(path), ["value"], [(k, [fmt(v)]) for k, v in shown.items()])] if shown else []
+    )
     rows = {name: _split(sub)[0] for name, sub in subs.items()}
     columns = list(dict.fromkeys(k for row in rows.values() for k in row))
     if columns:
@@ -319,15 +345,20 @@ def find_key(node: Any, key: str) -> list[tuple[str, Any]]:
 # --- rendering ------------------------------------------------------------------------------
 
 
-def _histogram(values: array[float], title: str, xlabel: str) -> dict[str, str] | None:
+def _histogram(sample: Reservoir, title: str, xlabel: str) -> dict[str, str] | None:
+    values = sample.values
     if not values:
         return None
+    if sample.seen > len(values):
+        title += f" (random {len(values):,} of {sample.seen:,})"
     from matplotlib.figure import Figure  # Figure without pyplot: Agg, no global state
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(4.2, 2.8), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     axes.hist(values, bins=min(30, max(5, len(values) // 3)), color="#4878a8")
     axes.set(title=title, xlabel=xlabel, ylabel="records")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of records
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return {"alt": title, "b64": base64.b64encode(buffer.getvalue()).decode("ascii")}
@@ -346,7 +377,6 @@ def render_report(run: FinishedRun, scan: RecordScan) -> str:
     stages = metrics.get("stage_seconds") or {}
     # Stages nest (process contains summarize and translate), so shares are of the wall time.
     total = (metrics.get("throughput") or {}).get("wall_seconds") or sum(stages.values()) or 1.0
-    config = run.manifest.get("config", {})
     images = [
         _histogram(scan.input_chars, "Input length", "characters (normalised text)"),
         _histogram(scan.summary_chars, "Summary length", "characters"),
@@ -362,7 +392,7 @@ def render_report(run: FinishedRun, scan: RecordScan) -> str:
         targets=list(run.langs),
         langs=run.langs,
         direction=lambda code: direction(code, run.langs),
-        licences=model_licences(config),
+        licences=model_licences(run.manifest),
         images=[image for image in images if image],
     )
 
