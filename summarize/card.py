@@ -21,7 +21,8 @@ from typing import Any
 from datasets import Features
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from summarize.report import FinishedRun, RecordScan, find_key, fmt, metric_tables, model_licences
+from summarize.report import FinishedRun, RecordScan, model_licences
+from summarize.tables import find_key, fmt, metric_tables
 
 # Least to most restrictive; anything else is treated as unknown ("other").
 LICENCE_ORDER = (

@@ -8,10 +8,8 @@ The metrics are printed as ONE JSON object on the last line of stdout (a table b
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from summarize.evaluate import (
     score_rouge,
     score_translation,
 )
+from summarize.write import write_text_atomic
 
 USAGE = """\
 usage: python -m summarize.score predictions=PRED.jsonl references=REF.jsonl [key=value ...]
@@ -286,29 +285,6 @@ def table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Temp file in the target folder, then os.replace: readers never see a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file open()'s usual mode
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or any(a in ("-h", "--help", "help") for a in args):
@@ -324,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
     line = json.dumps(result, ensure_ascii=False)
     if cfg.out:
-        write_atomic(cfg.out, line + "\n")
+        write_text_atomic(Path(cfg.out), line + "\n")
     print(line)
     return 0
 

@@ -43,14 +43,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_json_atomic(path: Path, document: Any) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
+    """Temp file in the target folder, fsync, then os.replace: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp creates 0600; a run is meant to be read by others
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp creates 0600; a run is meant to be read by others
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=2, sort_keys=False)
-            handle.write("\n")
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -58,6 +58,10 @@ def write_json_atomic(path: Path, document: Any) -> None:
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def write_json_atomic(path: Path, document: Any) -> None:
+    write_text_atomic(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def versions(job_dir: Path) -> list[int]:
