@@ -7,7 +7,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from summarize.config import GenerationSettings, LangConfig, TranslatorConfig, load_lang_config
-from summarize.generate import Generator
+from summarize.backends import TextGenerator, make_generator
 from summarize.models import LoadedModel, ModelCache, ModelSpec
 from summarize.reduce import ExtractiveSummariser, Seq2SeqSummariser, Summariser
 from summarize.translate import Translator, direction_for
@@ -19,7 +19,7 @@ def build_summariser(cfg: DictConfig, models: ModelCache) -> Summariser:
         return ExtractiveSummariser(summarizer.method, summarizer.sentences)
     spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
     settings: GenerationSettings = OmegaConf.to_object(cfg.generation.summary)  # type: ignore[assignment]
-    generator = Generator(models.get(spec), settings, cfg.runtime.batch_tokens)
+    generator = make_generator(models.get(spec), settings, cfg.runtime)
     return Seq2SeqSummariser(
         generator,
         prefix=summarizer.prefix,
@@ -36,7 +36,7 @@ class TranslatorSet:
         self.cfg = cfg
         self.models = models
         self._translators: dict[tuple[str, str], Translator] = {}
-        self._generators: dict[int, Generator] = {}
+        self._generators: dict[int, TextGenerator] = {}
         self._used: dict[str, LoadedModel] = {}
 
     def _target(self, code: str) -> LangConfig:
@@ -62,8 +62,8 @@ class TranslatorSet:
             generator = self._generators.get(id(loaded))
             if generator is None:
                 settings: GenerationSettings = OmegaConf.to_object(self.cfg.generation.translation)  # type: ignore[assignment]
-                generator = self._generators[id(loaded)] = Generator(
-                    loaded, settings, self.cfg.runtime.batch_tokens
+                generator = self._generators[id(loaded)] = make_generator(
+                    loaded, settings, self.cfg.runtime
                 )
             direction = direction_for(
                 loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix
