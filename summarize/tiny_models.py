@@ -139,7 +139,7 @@ def default_corpus_lines(shared_data_dir: str | Path, n: int = 600) -> list[str]
     return picked[:n] if picked else list(_BUILTIN_LINES)
 
 
-def _train_spm(lines: list[str], path: Path, model_type: str = "unigram", **ids: int) -> Path:
+def _train_spm(lines: list[str], path: Path, model_type: str = "unigram", **ids: Any) -> Path:
     buf = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines),
@@ -204,7 +204,7 @@ def _t5_like(d: Path, lines: list[str], *, mt5: bool) -> _Built:
     _train_spm(lines, d / "spiece.model", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
     # T5 appends 100 <extra_id_n> sentinels; mT5's tokenizer is saved with extra_ids=0.
     tok = T5Tokenizer.from_pretrained(d, extra_ids=0 if mt5 else 100)
-    ids = {"pad_token_id": 0, "eos_token_id": 1, "decoder_start_token_id": 0}
+    ids: dict[str, Any] = {"pad_token_id": 0, "eos_token_id": 1, "decoder_start_token_id": 0}
     if mt5:  # mT5 = T5 v1.1: gated-GELU (the MT5Config default) and untied LM head
         config: PretrainedConfig = MT5Config(tie_word_embeddings=False, **ids, **_T5_SIZES)
     else:
@@ -279,9 +279,8 @@ def _nllb(d: Path, lines: list[str]) -> _Built:
     )
     tok.add_special_tokens({"mask_token": AddedToken("<mask>", lstrip=True, special=True)})
     # NLLB checkpoints are M2M100 models; config.json names the tokenizer class, as on the Hub.
-    config = M2M100Config(
-        vocab_size=len(tok), scale_embedding=True, tokenizer_class="NllbTokenizer", **_FAIRSEQ
-    )
+    config = M2M100Config(vocab_size=len(tok), scale_embedding=True, **_FAIRSEQ)
+    config.tokenizer_class = "NllbTokenizer"
     return tok, config, {}
 
 

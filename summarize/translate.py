@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from summarize.backends import TextGenerator
 from summarize.chunks import input_budget, tokenizer_counter, units
 from summarize.config import LangCodes, LangConfig
-from summarize.generate import Generator
 from summarize.models import LoadedModel
 from summarize.records import Generated
 from summarize.sentences import sentence_spans
@@ -78,7 +78,7 @@ def direction_for(
 class Translator:
     """Translates texts into one language, sentence by sentence, batched across texts."""
 
-    def __init__(self, generator: Generator, direction: Direction, source_lang: str) -> None:
+    def __init__(self, generator: TextGenerator, direction: Direction, source_lang: str) -> None:
         self.generator = generator
         self.direction = direction
         self.source_lang = source_lang

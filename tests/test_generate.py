@@ -58,3 +58,38 @@ def test_a_single_input_that_does_not_fit_is_an_error(
     monkeypatch.setattr(loaded.model, "generate", always_oom)
     with pytest.raises(torch.OutOfMemoryError):
         generator.generate(["one"])
+
+
+@pytest.mark.parametrize("family", ["bart", "marian", "t5", "nllb"])
+def test_shared_cross_attention_cache_gives_the_same_beams(
+    tiny_models: dict[str, Path], family: str
+) -> None:
+    """The fast path (cross-attention cache not reordered) must decode exactly like transformers."""
+    loaded = load_seq2seq(
+        ModelSpec(str(tiny_models[family])),
+        model_root=None,
+        device=torch.device("cpu"),
+        dtype=torch.float32,
+    )
+    tokenizer, model = loaded.tokenizer, loaded.model
+    texts = ["The council met on Tuesday to discuss the new budget.", "Short one.", "L'été est là."]
+    batch = tokenizer(texts, return_tensors="pt", padding=True)
+    settings = dict(
+        max_new_tokens=12, min_new_tokens=12, num_beams=4, no_repeat_ngram_size=2, max_length=None
+    )
+    with torch.inference_mode():
+        plain = model.generate(**batch, **settings)
+    ours = Generator(
+        loaded,
+        GenerationSettings(
+            max_new_tokens=12, min_new_tokens=12, num_beams=4, no_repeat_ngram_size=2
+        ),
+        batch_tokens=100_000,
+    )
+    fast = ours._generate_batch(
+        tokenizer,
+        model,
+        [tokenizer(t)["input_ids"] for t in texts],
+        ours.kwargs | {"max_length": None},
+    )
+    assert torch.equal(plain, fast)
