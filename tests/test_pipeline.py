@@ -164,3 +164,23 @@ def test_fifty_thousand_word_article_is_fully_chunked_and_reduced(
     normalised_length = len(" ".join(words[:50_000]))
     assert spans[-1][1] == normalised_length
     assert record["reduce_levels"] >= 2
+
+
+def test_translate_article_translates_the_whole_article_too(
+    make_config: Callable[..., DictConfig], tiny_models: dict[str, Path]
+) -> None:
+    result = run(
+        make_config(
+            "+lang=fa",
+            "summarizer=extractive",
+            "translate.article=true",
+            *tiny(tiny_models, translator="marian")[2:],
+        )
+    )
+    (record,) = read_records(result.path)
+    entry = record["translations"]["fa"]
+    assert entry["summary"] and entry["article"]
+    assert (
+        record["keys"]["translations"]["fa"]["article"]
+        != record["keys"]["translations"]["fa"]["summary"]
+    )
