@@ -179,7 +179,8 @@ def test_translate_article_translates_the_whole_article_too(
     )
     (record,) = read_records(result.path)
     entry = record["translations"]["fa"]
-    assert entry["summary"] and entry["article"]
+    assert entry["summary"]
+    assert entry["article"]
     assert (
         record["keys"]["translations"]["fa"]["article"]
         != record["keys"]["translations"]["fa"]["summary"]
