@@ -27,9 +27,5 @@ def test_streaming_memory_benchmark_smoke(tmp_path: Path, shared_data: Path) -> 
     report = json.loads(out.read_text("utf-8"))
     assert report["small"]["articles"] == 20
     assert report["large"]["articles"] == 60
-    assert (
-        report["small"]["peak_rss_mib"] > 0
-    )
-    assert (
-        report["large"]["peak_rss_mib_at_most"] >= report["small"]["peak_rss_mib"]
-    )
+    assert report["small"]["peak_rss_mib"] > 0
+    assert report["large"]["peak_rss_mib_at_most"] >= report["small"]["peak_rss_mib"]
