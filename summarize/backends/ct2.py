@@ -34,7 +34,7 @@ ids are identical on the tiny models of all eight families (``tests/backends/tes
   without ``tokenizer_class`` (both true of summarize.tiny_models) would break the conversion.
 * Counting as Generator does: ``n_output_tokens`` leaves out generated ``<pad>`` tokens (T5's tiny
   models emit them; Generator cannot tell them from padding) and ``hit_max_new_tokens`` compares
-  with ``max_new_tokens`` (a generation_config ``max_length`` as is).
+  with ``max_new_tokens`` (a generation_config ``max_length`` minus the decoder start token).
 
 Known differences, beam search only (HF with float32 otherwise matches, scores included):
 * CTranslate2 stops once ``beam_size`` hypotheses are finished, which is HF's
@@ -269,7 +269,8 @@ class CT2Generator:
             return configured
         if self._config.max_new_tokens is not None:
             return int(self._config.max_new_tokens)
-        return int(self._config.max_length) if self._config.max_length else None
+        # max_length counts the decoder start token, as in Generator.max_new_tokens.
+        return int(self._config.max_length) - 1 if self._config.max_length else None
 
     def _limits(self) -> tuple[int, int]:
         """(min, max) new tokens, EOS included, as HF enforces them."""
