@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.runs import run_articles
 from huggingface_hub import DatasetCard
-from hydra import compose, initialize_config_dir
 
 from summarize.card import derive_license, license_and_reason, md, md_table
-from summarize.config import CONF_DIR
 from summarize.export import export_run
-from summarize.pipeline import run
 
 SCRIPT_ID = "<script>alert(1)</script>|x"
 IMG_ID = "<img src=x onerror=alert(2)>"
@@ -31,22 +28,8 @@ def card_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"id": SCRIPT_ID, "title": "<b>bold</b> **x**", "text": "خبر کوتاه است. پایان خبر."},
         {"id": IMG_ID, "text": ""},  # fails with empty_text: its id lands in "First errors"
     ]
-    source = root / "articles.jsonl"
-    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(
-            "config",
-            overrides=[
-                f"output.root={root / 'outputs'}",
-                "source=jsonl",
-                f"source.path={source}",
-                "source.lang=fa",
-                "+lang=fa",
-                "summarizer=extractive",
-                "export.report=false",
-            ],
-        )
-    return export_run(run(cfg).path) / "README.md"
+    version = run_articles(root, articles, "source.lang=fa", "+lang=fa", "summarizer=extractive")
+    return export_run(version) / "README.md"
 
 
 def test_card_parses_with_the_hub_front_matter(card_path: Path) -> None:

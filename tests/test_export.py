@@ -9,11 +9,9 @@ from typing import Any
 
 import datasets
 import pytest
-from hydra import compose, initialize_config_dir
+from fixtures.runs import run_articles
 
-from summarize.config import CONF_DIR
 from summarize.export import EXPORT_DIR, MARKER, ExportError, export_run, main, record_features
-from summarize.pipeline import run
 from summarize.report import RunNotFinished
 
 ZWNJ = "\u200c"
@@ -44,23 +42,9 @@ ARTICLES = [
 
 
 def compose_run(root: Path, *overrides: str) -> Path:
-    source = root / "articles.jsonl"
-    lines = [json.dumps(a, ensure_ascii=False) for a in ARTICLES]
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(
-            "config",
-            overrides=[
-                f"output.root={root / 'outputs'}",
-                "source=jsonl",
-                f"source.path={source}",
-                "summarizer=extractive",
-                "summarizer.sentences=2",
-                "export.report=false",
-                *overrides,
-            ],
-        )
-    return run(cfg).path
+    return run_articles(
+        root, ARTICLES, "summarizer=extractive", "summarizer.sentences=2", *overrides
+    )
 
 
 @pytest.fixture(scope="module")

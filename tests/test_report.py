@@ -10,7 +10,6 @@ from ``--dump-dom`` (the DOM after load), and ``--screenshot`` keeps a PNG for a
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
 import shutil
@@ -19,10 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
+from fixtures.runs import run_articles
 
-from summarize.config import CONF_DIR
-from summarize.pipeline import run
 from summarize.report import (
     REPORT,
     Reservoir,
@@ -64,28 +61,19 @@ CONSOLE = re.compile(r":CONSOLE[(:]")
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Path]) -> Path:
     root = tmp_path_factory.mktemp("report")
-    source = root / "articles.jsonl"
-    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), "utf-8")
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(
-            "config",
-            overrides=[
-                f"output.root={root / 'outputs'}",
-                "source=jsonl",
-                f"source.path={source}",
-                "source.html=false",  # keep the <script> in the text: the report must escape it
-                "summarizer=extractive",
-                "+lang=[fa,fr]",
-                "translator=custom",
-                f"translator.name_or_path={tiny_models['nllb']}",
-                "generation.translation.num_beams=1",
-                "generation.translation.min_new_tokens=6",
-                "generation.translation.max_new_tokens=6",
-                "generation.translation.no_repeat_ngram_size=1",  # tiny models: no empty output
-                "export.report=false",
-            ],
-        )
-    return run(cfg).path
+    return run_articles(
+        root,
+        ARTICLES,
+        "source.html=false",  # keep the <script> in the text: the report must escape it
+        "summarizer=extractive",
+        "+lang=[fa,fr]",
+        "translator=custom",
+        f"translator.name_or_path={tiny_models['nllb']}",
+        "generation.translation.num_beams=1",
+        "generation.translation.min_new_tokens=6",
+        "generation.translation.max_new_tokens=6",
+        "generation.translation.no_repeat_ngram_size=1",  # tiny models: no empty output
+    )
 
 
 @pytest.fixture(scope="module")
