@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parents[1]
 # Let the script run from a plain checkout, before the package is pip-installed.
 sys.path.insert(0, str(REPO))
 
-from summarize.tiny_models import FAMILIES, build_all, default_corpus_lines  # noqa: E402
+from summarize.tools.tiny_corpus import default_corpus_lines  # noqa: E402
+from summarize.tools.tiny_models import FAMILIES, build_all  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

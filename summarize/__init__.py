@@ -1,6 +1,6 @@
 """summarize: multilingual summarisation and translation batch tool.
 
-The public names are imported lazily so that light entry points (``python -m summarize.score``)
+The public names are imported lazily so that light entry points (``python -m summarize.tools.score``)
 do not pay for importing torch and transformers.
 """
 
@@ -17,10 +17,10 @@ _EXPORTS = {
     "Generated": "summarize.records",
     "RecordError": "summarize.records",
     "Config": "summarize.config",
-    "RunResult": "summarize.pipeline",
-    "run": "summarize.pipeline",
-    "export_run": "summarize.export",
-    "write_report": "summarize.report",
+    "RunResult": "summarize.run.local",
+    "run": "summarize.run.local",
+    "export_run": "summarize.publish.export",
+    "write_report": "summarize.publish.report",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -9,7 +9,7 @@ import hydra
 from omegaconf import DictConfig
 
 from summarize.config import register_configs
-from summarize.pipeline import run
+from summarize.run.local import run
 
 register_configs()
 log = logging.getLogger("summarize")

@@ -6,6 +6,7 @@ wrong type fails at start-up with the key's path in the message, before any arti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,9 +293,15 @@ def validate(cfg: Any) -> None:
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 
+def lang_config_path(code: str) -> Path:
+    return CONF_DIR / "lang" / f"{code}.yaml"
+
+
 def load_lang_config(code: str) -> LangConfig:
     """A language's settings from conf/lang/<code>.yaml without its translator preset (for sources)."""
-    path = CONF_DIR / "lang" / f"{code}.yaml"
+    if not re.match(r"^[a-z]{2,3}$", code):  # a record's language is never used as a path
+        raise ValueError(f"{code!r} is not a language code (two or three lower-case letters)")
+    path = lang_config_path(code)
     if not path.is_file():
         raise ValueError(
             f"no language config for {code!r}: add conf/lang/{code}.yaml (copy conf/lang/fr.yaml)"

@@ -1,9 +1,14 @@
-"""The records that flow between stages. Frozen: a stage makes new records, never edits old ones."""
+"""The records that flow between stages.
+
+Frozen, except ``Work``: a stage makes new records, never edits old ones. ``Work`` is the one
+mutable record, an article's state while its window goes through the stages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,34 @@ class Generated:
     n_input_tokens: int
     n_output_tokens: int
     hit_max_new_tokens: bool
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    text: str
+    chunks: list[Chunk]
+    levels: int  # 1: chunks summarised once; 2+: summaries of summaries
+    n_output_tokens: int = 0
+    hit_max_new_tokens: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class Work:
+    """One article on its way through a window (built by screening, filled by the stages)."""
+
+    article: Article
+    text: str  # normalised
+    sha256: str
+    input_key: str
+    notes: list[str]
+    normalise_s: float
+    summary_key: str | None = None
+    summary: ArticleSummary | Exception | None = None
+    reused_summary: bool = False
+    previous: dict[str, Any] | None = None
+    # (target, part) -> key, and -> (text, outputs) | Exception
+    translation_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    translated: dict[tuple[str, str], Any] = field(default_factory=dict)
+    reused_translations: set[tuple[str, str]] = field(default_factory=set)
+    translate_s: dict[str, float] = field(default_factory=dict)

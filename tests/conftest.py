@@ -40,7 +40,8 @@ def make_config(tmp_path: Path) -> Callable[..., DictConfig]:
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Tiny random-weight models of every family, built once per session."""
-    from summarize.tiny_models import build_all, default_corpus_lines
+    from summarize.tools.tiny_corpus import default_corpus_lines
+    from summarize.tools.tiny_models import build_all
 
     outdir = tmp_path_factory.mktemp("tiny-models")
     return build_all(outdir, default_corpus_lines(SHARED_DATA))

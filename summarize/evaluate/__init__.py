@@ -2,11 +2,11 @@
 
 Per record inside a run: ``rouge_pair``, ``chrf_pair``, ``ReferenceFreeStats.add`` (returns the
 record's own ``RecordStats``), ``is_wrong_language``. Per corpus: ``score_rouge``,
-``score_translation`` and ``ReferenceFreeStats.result``. ``python -m summarize.score`` wraps them.
+``score_translation`` and ``ReferenceFreeStats.result``. ``python -m summarize.tools.score`` wraps them.
 """
 
+from summarize.checks.langid import detect_language, is_wrong_language
 from summarize.evaluate.baseline import lead_k
-from summarize.evaluate.langid import detect_language, is_wrong_language
 from summarize.evaluate.mt import (
     TokenizerUnavailableError,
     chrf_pair,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarize.sentences import split_sentences
+from summarize.text.sentences import split_sentences
 
 
 def lead_k(text: str, lang: str, k: int = 3) -> str:

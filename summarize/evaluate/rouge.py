@@ -16,8 +16,9 @@ from rouge_score import rouge_scorer
 
 from summarize.evaluate.bootstrap import mean_interval
 from summarize.evaluate.result import MetricResult
-from summarize.evaluate.tokens import base_language, make_tokenizer, resolve_stemmer
-from summarize.sentences import split_sentences
+from summarize.evaluate.tokens import make_tokenizer, resolve_stemmer
+from summarize.text.languages import base_language
+from summarize.text.sentences import split_sentences
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 _VERSION = version("rouge-score")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from summarize.evaluate.langid import is_wrong_language
+from summarize.checks.langid import is_wrong_language
 from summarize.evaluate.tokens import words
 
 NOVEL_NGRAM_ORDERS = (1, 2, 3)

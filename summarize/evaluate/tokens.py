@@ -7,7 +7,7 @@ Two modes:
   deletes every non-ASCII letter, so Persian text has no tokens at all (ROUGE 0.0) and French
   accented letters vanish ("été" -> "t", "là" -> "l").
 * ``unicode`` keeps every script. Per text: NFC; the language's normaliser from
-  ``summarize.normalise`` (Persian: Arabic yeh/kaf -> Persian, digits unified, the "mi" prefix
+  ``summarize.text.normalise`` (Persian: Arabic yeh/kaf -> Persian, digits unified, the "mi" prefix
   joined with ZWNJ, so "می روند", "میروند" and "می‌روند" all become "می‌روند"); casefold; every
   decimal digit of any script mapped to ASCII. A word is a run of letters, digits and combining
   marks that may contain ZWNJ/ZWJ; the joiners are then deleted from the token, so a ZWNJ-joined
@@ -29,7 +29,8 @@ from typing import Protocol
 from nltk.stem import porter
 from rouge_score import tokenizers
 
-from summarize.normalise import language_normaliser
+from summarize.text.languages import base_language
+from summarize.text.normalise import language_normaliser
 
 TOKENIZER_MODES = ("compat", "unicode")
 _JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: inside a Persian (or Indic) word, never between words
@@ -37,11 +38,6 @@ _JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: inside a Persian (or Indic) word, never 
 
 class Tokenizer(Protocol):
     def tokenize(self, text: str) -> list[str]: ...
-
-
-def base_language(lang: str | None) -> str:
-    """ "fa-IR", "fa_IR", "FA" -> "fa"."""
-    return (lang or "").replace("_", "-").split("-")[0].lower()
 
 
 @cache

@@ -1,0 +1,1 @@
+"""Weight-free checks of outputs: language identification (faithfulness and translation checks)."""

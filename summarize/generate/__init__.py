@@ -1,0 +1,1 @@
+"""Generation: loading checkpoints, and running them with transformers (torch) or CTranslate2."""

@@ -1,0 +1,68 @@
+"""Generation backends: ``torch`` (transformers ``generate``) or ``ct2`` (CTranslate2).
+
+Both take the same inputs and return the same ``Generated`` records, so the stages that use
+them (summarise, translate) do not know which one runs. ``ctranslate2`` is imported only when
+``runtime.backend=ct2``, so the torch path does not need it installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from summarize.config import GenerationSettings
+from summarize.generate.hf import Generator
+from summarize.generate.models import LoadedModel
+from summarize.records import Generated
+
+if TYPE_CHECKING:
+    from summarize.generate.ct2 import CT2Generator
+
+__all__ = ["TextGenerator", "make_generator"]
+
+
+class TextGenerator(Protocol):
+    """What the stages use of a generator; ``hf.Generator`` and ``ct2.CT2Generator`` both fit."""
+
+    loaded: LoadedModel
+    calls: int  # batches run
+    inputs: int  # texts generated for
+    kwargs: dict[str, Any]
+
+    @property
+    def max_new_tokens(self) -> int | None: ...
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        *,
+        prefix: str = "",
+        src_lang: str | None = None,
+        forced_bos_token_id: int | None = None,
+    ) -> list[Generated]: ...
+
+
+def make_generator(
+    loaded: LoadedModel, settings: GenerationSettings, runtime: Any
+) -> Generator | CT2Generator:
+    """The generator ``runtime.backend`` names (``runtime``: the ``RuntimeConfig`` node)."""
+    backend = runtime.backend
+    if backend == "torch":
+        return Generator(loaded, settings, runtime.batch_tokens)
+    if backend != "ct2":
+        raise ValueError(f"runtime.backend={backend!r}: use torch or ct2")
+    try:
+        from summarize.generate.ct2 import CT2Generator
+    except ImportError as exc:  # raised by ctranslate2 itself, imported inside the module
+        raise ImportError(
+            "runtime.backend=ct2 needs CTranslate2: pip install 'ctranslate2>=4.8,<5'"
+        ) from exc
+    return CT2Generator(
+        loaded,
+        settings,
+        runtime.batch_tokens,
+        device=runtime.device,
+        compute_type=runtime.ct2_compute_type,
+        cache_dir=runtime.ct2_cache_dir,
+        threads=runtime.threads,
+    )

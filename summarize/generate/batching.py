@@ -1,0 +1,87 @@
+"""Backend-independent rules of generation, written once for the torch and CTranslate2 backends.
+
+Token-budget batches (sorted by length), the settings a user set, the effective new-token limit,
+the input-limit check that refuses to truncate, and halving a batch that runs out of memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any, TypeVar
+
+from summarize.config import GenerationSettings
+
+log = logging.getLogger(__name__)
+Output = TypeVar("Output")
+
+
+def token_budget_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
+    """Indices grouped longest first so that (longest in batch) x (batch size) <= batch_tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = lengths[current[0]] if current else lengths[index]
+        if current and longest * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def generation_kwargs(settings: GenerationSettings) -> dict[str, Any]:
+    """Only the values the user set; the rest come from the checkpoint's generation_config."""
+    return {k: v for k, v in asdict(settings).items() if v is not None}
+
+
+def max_new_tokens(kwargs: dict[str, Any], generation_config: Any) -> int | None:
+    """The new-token limit in force: the user's, else the checkpoint's generation_config."""
+    configured = kwargs.get("max_new_tokens")
+    if configured is not None:
+        return int(configured)
+    if generation_config.max_new_tokens is not None:
+        return int(generation_config.max_new_tokens)
+    # max_length counts the decoder start token of an encoder-decoder model.
+    return int(generation_config.max_length) - 1 if generation_config.max_length else None
+
+
+def check_input_limit(encoded: Sequence[Sequence[int]], limit: int) -> None:
+    """Chunking guarantees inputs fit; should one not, fail loudly rather than truncate."""
+    over = [i for i, ids in enumerate(encoded) if len(ids) > limit]
+    if over:
+        raise ValueError(f"{len(over)} inputs exceed the model limit of {limit} tokens")
+
+
+def run_batches(
+    lengths: Sequence[int],
+    batch_tokens: int,
+    run: Callable[[list[int]], Sequence[Output]],
+    is_out_of_memory: Callable[[BaseException], bool],
+    after_out_of_memory: Callable[[], None] = lambda: None,
+) -> list[Output]:
+    """``run(batch indices)`` over token-budget batches; results in input order.
+
+    A batch that runs out of memory is halved and retried: it is never lost, only split. A single
+    input that still does not fit raises.
+    """
+    results: list[Output | None] = [None] * len(lengths)
+    pending = token_budget_batches(lengths, batch_tokens)
+    while pending:
+        batch = pending.pop(0)
+        try:
+            outputs = run(batch)
+        except Exception as exc:
+            if not is_out_of_memory(exc) or len(batch) == 1:
+                raise
+            log.warning("out of memory on a batch of %d; retrying as two halves", len(batch))
+            after_out_of_memory()
+            half = len(batch) // 2
+            pending[:0] = [batch[:half], batch[half:]]
+            continue
+        for index, output in zip(batch, outputs, strict=True):
+            results[index] = output
+    return [r for r in results if r is not None]

@@ -1,0 +1,133 @@
+"""Generation with transformers ``generate`` (torch): batched by padded tokens, sorted by length."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+from summarize.config import GenerationSettings
+from summarize.generate.batching import (
+    check_input_limit,
+    generation_kwargs,
+    max_new_tokens,
+    run_batches,
+)
+from summarize.generate.models import LoadedModel
+from summarize.records import Generated
+
+log = logging.getLogger(__name__)
+
+
+class BeamSharedCrossAttentionCache(EncoderDecoderCache):
+    """An encoder-decoder cache whose cross-attention part is not reordered between beam steps.
+
+    Every beam of one input attends to the same encoder output, so the cross-attention keys and
+    values of its beams are identical copies and reordering them (which transformers does at every
+    step, for every layer: ~1.5 GB of copies per step for 8 articles x 4 beams x 800 tokens on a
+    distilbart-sized model) changes nothing. Beam search only ever moves beams within one input,
+    so skipping it gives the same tokens; it made beam-4 decoding ~2x faster on CPU here.
+    """
+
+    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
+        self.self_attention_cache.reorder_cache(beam_idx)
+
+
+class Generator:
+    """Runs ``generate`` for one model; family quirks arrive as arguments, not subclasses."""
+
+    def __init__(
+        self, loaded: LoadedModel, settings: GenerationSettings, batch_tokens: int
+    ) -> None:
+        self.loaded = loaded
+        self.kwargs = generation_kwargs(settings)
+        self.batch_tokens = batch_tokens
+        self.calls = 0  # generate() calls
+        self.inputs = 0  # texts generated for (tests count these to prove that reuse skips work)
+
+    @property
+    def max_new_tokens(self) -> int | None:
+        return max_new_tokens(self.kwargs, self.loaded.model.generation_config)
+
+    @staticmethod
+    def _generate_batch(
+        tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]
+    ) -> torch.Tensor:
+        padded = tokenizer.pad({"input_ids": ids}, return_tensors="pt")
+        beams = extra.get("num_beams") or model.generation_config.num_beams or 1
+        if model.config.is_encoder_decoder and beams > 1:
+            extra = {
+                **extra,
+                "cache": BeamSharedCrossAttentionCache(
+                    DynamicCache(config=model.config), DynamicCache(config=model.config)
+                ),
+            }
+        with torch.inference_mode():
+            return model.generate(
+                input_ids=padded["input_ids"].to(model.device),
+                attention_mask=padded["attention_mask"].to(model.device),
+                **extra,
+            )
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        *,
+        prefix: str = "",
+        src_lang: str | None = None,
+        forced_bos_token_id: int | None = None,
+    ) -> list[Generated]:
+        if not texts:
+            return []
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        if src_lang is not None:
+            tokenizer.src_lang = src_lang  # sets the source language token of mBART-50/M2M100/NLLB
+        inputs = [prefix + t for t in texts]
+        encoded = tokenizer(inputs, add_special_tokens=True)["input_ids"]
+        check_input_limit(encoded, self.loaded.max_input_tokens)
+        extra = dict(self.kwargs)
+        if (
+            "max_new_tokens" in extra
+        ):  # a checkpoint's max_length would otherwise warn on every call
+            extra["max_length"] = None
+        if forced_bos_token_id is not None:
+            extra["forced_bos_token_id"] = forced_bos_token_id
+        limit = self.max_new_tokens
+        pad_id = tokenizer.pad_token_id
+
+        def run(batch: list[int]) -> list[Generated]:
+            output = self._generate_batch(tokenizer, model, [encoded[i] for i in batch], extra)
+            self.calls += 1
+            self.inputs += len(batch)
+            decoded = tokenizer.batch_decode(output, skip_special_tokens=True)
+            n_new = output.shape[1] - 1
+            generated = []
+            for row, index in enumerate(batch):
+                # Output tokens exclude the decoder start and padding after EOS.
+                n_out = int((output[row] != pad_id).sum()) - (1 if output[row][0] != pad_id else 0)
+                generated.append(
+                    Generated(
+                        text=decoded[row].strip(),
+                        n_input_tokens=len(encoded[index]),
+                        n_output_tokens=max(n_out, 0),
+                        hit_max_new_tokens=limit is not None
+                        and n_new >= limit
+                        and bool(output[row][-1] != pad_id),
+                    )
+                )
+            return generated
+
+        def free_cache() -> None:
+            if model.device.type == "cuda":
+                torch.cuda.empty_cache()
+
+        return run_batches(
+            [len(ids) for ids in encoded],
+            self.batch_tokens,
+            run,
+            lambda exc: isinstance(exc, torch.OutOfMemoryError),
+            free_cache,
+        )

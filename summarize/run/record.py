@@ -1,0 +1,106 @@
+"""The line written to records.jsonl for an article that was read (see schemas/record.schema.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from summarize.evaluate.record import RecordEvaluator
+from summarize.records import ArticleSummary, Work
+
+
+def _error(code: str, message: str, origin: str) -> dict[str, str]:
+    return {"code": code, "message": message, "origin": origin}
+
+
+def build_record(
+    w: Work,
+    *,
+    summarize_s: float,
+    summarising: bool,
+    evaluator: RecordEvaluator,
+    models: Callable[[list[str]], dict[str, Any]],
+) -> dict[str, Any]:
+    """``models(targets)``: the description of the models that made this record's outputs."""
+    article = w.article
+    summary = w.summary if isinstance(w.summary, ArticleSummary) else None
+    error: dict[str, str] | None = None
+    if isinstance(w.summary, Exception):
+        error = _error(
+            "generation_failed", f"{type(w.summary).__name__}: {w.summary}", article.origin
+        )
+
+    evaluation: dict[str, Any] = {"translations": {}}
+    if summarising and summary is not None:
+        previous = (
+            (w.previous or {}).get("evaluation", {}).get("summary", {}) if w.reused_summary else {}
+        )
+        evaluation["summary"] = evaluator.summary(
+            w.text,
+            summary.text,
+            article.lang,
+            article.reference,
+            hit_max=previous.get("hit_max_new_tokens", summary.hit_max_new_tokens),
+            output_tokens=previous.get("output_tokens", summary.n_output_tokens),
+        )
+
+    translations: dict[str, dict[str, str | None]] = {}
+    keys: dict[str, Any] = {"summary": w.summary_key, "translations": {}}
+    reused: dict[str, Any] = {"summary": w.reused_summary, "translations": {}}
+    for (target, part), outcome in w.translated.items():
+        entry = translations.setdefault(target, {})
+        keys["translations"].setdefault(target, {})[part] = w.translation_keys.get((target, part))
+        if isinstance(outcome, Exception):
+            entry[part] = None
+            error = error or _error(
+                "translation_failed",
+                f"{target}: {type(outcome).__name__}: {outcome}",
+                article.origin,
+            )
+            continue
+        text, outputs = outcome
+        entry[part] = text
+        reused["translations"][target] = (target, part) in w.reused_translations
+        main_part = "summary" if summarising else "article"
+        if part == main_part:
+            source_text = summary.text if summarising and summary is not None else w.text
+            reference = article.references.get(target) or (
+                article.reference if not summarising and article.target_lang == target else None
+            )
+            evaluation["translations"][target] = evaluator.translation(
+                source_text,
+                text,
+                target,
+                article.lang,
+                reference,
+                hit_max=any(o.hit_max_new_tokens for o in outputs),
+                output_tokens=sum(o.n_output_tokens for o in outputs) if outputs else None,
+            )
+    references = dict(article.references)
+    if not summarising and article.reference and article.target_lang:
+        references.setdefault(article.target_lang, article.reference)
+    chunks = summary.chunks if summary is not None else []
+    return {
+        "id": article.id,
+        "input_key": w.input_key,
+        "source_sha256": w.sha256,
+        "lang": article.lang,
+        "title": article.title,
+        "reference": article.reference if summarising else None,
+        "references": references,
+        "summary": summary.text if summarising and summary is not None else None,
+        "translations": translations,
+        "chunks": {"count": len(chunks), "spans": [[c.start, c.end] for c in chunks]},
+        "reduce_levels": summary.levels if summary is not None and summarising else None,
+        "keys": keys,
+        "reused": reused,
+        "model": models(list(translations)),
+        "timings": {
+            "normalise_s": round(w.normalise_s, 6),
+            "summarize_s": round(summarize_s, 6),
+            "translate_s": {t: round(s, 6) for t, s in w.translate_s.items()},
+        },
+        "evaluation": evaluation,
+        "notes": [*w.notes, *(summary.notes if summary is not None else ())],
+        "error": error,
+    }

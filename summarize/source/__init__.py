@@ -1,0 +1,1 @@
+"""What comes in (readers of every input format) and what is refused (screening)."""

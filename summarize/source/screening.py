@@ -1,0 +1,152 @@
+"""Screening an article before any model sees it: normalise, then reject what cannot be processed.
+
+Every rejection is a ``RecordError`` with a code a user can filter on; the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from omegaconf import DictConfig
+
+from summarize.records import Article, RecordError, Work
+from summarize.text.languages import base_language
+from summarize.text.normalise import looks_like_html, normalise_text
+
+# Share of control characters and U+FFFD above which a text is taken for binary data.
+BINARY_SHARE = 0.1
+LANGUAGE_SAMPLE_CHARS = 2000
+
+
+def binary_reason(text: str) -> str | None:
+    if "\x00" in text:
+        return f"contains NUL bytes (first at character {text.index(chr(0))})"
+    sample = text[:65536]
+    odd = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r") or c == "\ufffd")
+    if sample and odd / len(sample) > BINARY_SHARE:
+        return f"{odd / len(sample):.0%} of the first {len(sample)} characters are control or undecodable characters"
+    return None
+
+
+class Screen:
+    def __init__(self, cfg: DictConfig, dedupe: bool = True) -> None:
+        self.cfg = cfg
+        # Off in Ray actors: ids are deduplicated once, on the driver, across all windows.
+        self.deduplicate = dedupe
+        self.seen_ids: set[bytes] = set()  # 16-byte digests: memory per article, not per character
+
+    def _id_digest(self, article_id: str) -> bytes:
+        return hashlib.blake2b(article_id.encode("utf-8"), digest_size=16).digest()
+
+    def remember(self, article_id: str | None) -> None:
+        if article_id is not None:
+            self.seen_ids.add(self._id_digest(article_id))
+
+    def dedupe(self, article: Article) -> Article | RecordError:
+        # Parallel test sets repeat a sentence id once per target language (FLORES: fr and fa).
+        digest = self._id_digest(
+            f"{article.id}\x00{article.target_lang}" if article.target_lang else article.id
+        )
+        if digest not in self.seen_ids:
+            self.seen_ids.add(digest)
+            return article
+        if self.cfg.source.duplicate_ids == "error":
+            return RecordError(
+                "duplicate_id",
+                f"id {article.id!r} was already read; source.duplicate_ids=suffix keeps both",
+                id=article.id,
+                origin=article.origin,
+                lang=article.lang,
+            )
+        n = 2
+        while self._id_digest(f"{article.id}#{n}") in self.seen_ids:
+            n += 1
+        new_id = f"{article.id}#{n}"
+        self.seen_ids.add(self._id_digest(new_id))
+        return Article(
+            **{
+                **article.__dict__,
+                "id": new_id,
+                "notes": (*article.notes, f"duplicate id {article.id!r} renamed {new_id!r}"),
+            }
+        )
+
+    def check(self, article: Article | RecordError, key: str) -> Work | RecordError:
+        if isinstance(article, RecordError):  # already rejected (a duplicate, on the Ray driver)
+            return article
+        if self.deduplicate:
+            deduped = self.dedupe(article)
+            if isinstance(deduped, RecordError):
+                return deduped
+            article = deduped
+
+        def error(code: str, message: str) -> RecordError:
+            return RecordError(
+                code, message, id=article.id, origin=article.origin, lang=article.lang
+            )
+
+        raw = article.text
+        if raw == "":
+            return error("empty_text", "the text is empty")
+        if not raw.strip():
+            return error("whitespace_only", "the text is only whitespace")
+        reason = binary_reason(raw)
+        if reason:
+            return error("binary_content", f"looks like binary data: {reason}")
+        started = time.perf_counter()
+        text = normalise_text(raw, article.lang, html=self.cfg.source.html)
+        if not text:
+            if looks_like_html(raw):
+                return error("html_without_text", "HTML markup with no visible text")
+            return error("empty_text", "no text left after normalisation")
+        notes = list(article.notes)
+        article, problem = self._language(article, text, notes)
+        if problem:
+            return problem
+        languages = self.cfg.summarizer.languages
+        if (
+            self.cfg.task == "summarize"
+            and self.cfg.summarizer.kind == "seq2seq"
+            and languages
+            and article.lang not in languages
+        ):
+            return error(
+                "unsupported_language",
+                f"summarizer {self.cfg.summarizer.name_or_path} summarises {list(languages)}, not {article.lang!r}; use summarizer=mt5-xlsum or summarizer=extractive",
+            )
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return Work(
+            article=article,
+            text=text,
+            sha256=sha,
+            input_key=key,
+            notes=notes,
+            normalise_s=time.perf_counter() - started,
+        )
+
+    def _language(
+        self, article: Article, text: str, notes: list[str]
+    ) -> tuple[Article, RecordError | None]:
+        policy = self.cfg.source.language_check
+        if policy == "off":
+            return article, None
+        from summarize.checks.langid import detect_language
+
+        detected = detect_language(text[:LANGUAGE_SAMPLE_CHARS], article.lang)
+        if detected is None or detected == base_language(article.lang):
+            return article, None
+        message = f"declared {article.lang!r} but the text reads as {detected!r}"
+        if policy == "skip":
+            return article, RecordError(
+                "language_mismatch",
+                f"{message}; source.language_check=process keeps it",
+                id=article.id,
+                origin=article.origin,
+                lang=article.lang,
+            )
+        if policy == "route":
+            notes.append(f"{message}: processed as {detected!r}")
+            return Article(**{**article.__dict__, "lang": detected}), None
+        notes.append(message)
+        return article, None

@@ -1,0 +1,1 @@
+"""Summarising articles: a seq2seq model with hierarchical reduction, or a weight-free method."""

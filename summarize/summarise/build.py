@@ -1,0 +1,35 @@
+"""The summariser the config asks for: a seq2seq model (chunk, generate, reduce) or a weight-free one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from omegaconf import DictConfig, OmegaConf
+
+from summarize.config import GenerationSettings
+from summarize.generate.backends import make_generator
+from summarize.generate.models import ModelCache, ModelSpec
+from summarize.records import ArticleSummary
+from summarize.summarise.extractive import ExtractiveSummariser
+from summarize.summarise.seq2seq import Seq2SeqSummariser
+
+
+class Summariser(Protocol):
+    def summarise(self, texts: Sequence[str], langs: Sequence[str]) -> list[ArticleSummary]: ...
+
+
+def build_summariser(cfg: DictConfig, models: ModelCache) -> Summariser:
+    summarizer = cfg.summarizer
+    if summarizer.kind == "extractive":
+        return ExtractiveSummariser(summarizer.method, summarizer.sentences)
+    spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
+    settings: GenerationSettings = OmegaConf.to_object(cfg.generation.summary)  # type: ignore[assignment]
+    generator = make_generator(models.get(spec), settings, cfg.runtime)
+    return Seq2SeqSummariser(
+        generator,
+        prefix=summarizer.prefix,
+        max_input_tokens=cfg.chunking.max_input_tokens,
+        overlap_sentences=cfg.chunking.overlap_sentences,
+        max_levels=cfg.generation.max_reduce_levels,
+    )

@@ -1,0 +1,1 @@
+"""Language-aware text handling: normalisation, sentence spans, chunks that fit a model."""

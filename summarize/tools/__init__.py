@@ -1,0 +1,1 @@
+"""Tools beside the runtime: scoring, merging shards, benchmarks, tiny models. Nothing imports them."""

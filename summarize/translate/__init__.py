@@ -1,0 +1,1 @@
+"""Translation: family quirks per language pair (directions) and the translators."""

@@ -1,0 +1,108 @@
+"""Translation into one target language, sentence by sentence, batched across texts; and the set of
+translators a job needs (one per language pair, sharing loaded models)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from summarize.config import GenerationSettings, LangConfig, TranslatorConfig, load_lang_config
+from summarize.generate.backends import TextGenerator, make_generator
+from summarize.generate.models import LoadedModel, ModelCache, ModelSpec
+from summarize.records import Generated
+from summarize.text.chunks import input_budget, tokenizer_counter, units
+from summarize.text.sentences import sentence_spans
+from summarize.translate.directions import Direction, direction_for
+
+
+class Translator:
+    """Translates texts into one language, sentence by sentence, batched across texts."""
+
+    def __init__(self, generator: TextGenerator, direction: Direction, source_lang: str) -> None:
+        self.generator = generator
+        self.direction = direction
+        self.source_lang = source_lang
+        loaded = generator.loaded
+        self.count = tokenizer_counter(loaded.tokenizer, direction.prefix)
+        self.budget = input_budget(loaded.tokenizer, loaded.max_input_tokens, direction.prefix)
+
+    def segments(self, text: str) -> list[str]:
+        """Sentences (over-long ones cut at token boundaries): the units sent to the model."""
+        spans = sentence_spans(text, self.source_lang)
+        pieces = units(text, spans, self.count, self.budget, self.generator.loaded.tokenizer)
+        return [s for (a, b), _ in pieces if (s := text[a:b].strip())]
+
+    def translate(self, texts: Sequence[str]) -> list[tuple[str, list[Generated]]]:
+        """Each text's translation (segments joined by a space) and the per-segment outputs."""
+        segmented = [self.segments(t) for t in texts]
+        flat = [s for segs in segmented for s in segs]
+        outputs = self.generator.generate(
+            flat,
+            prefix=self.direction.prefix,
+            src_lang=self.direction.src_lang,
+            forced_bos_token_id=self.direction.forced_bos_token_id,
+        )
+        results, position = [], 0
+        for segs in segmented:
+            mine = outputs[position : position + len(segs)]
+            position += len(segs)
+            results.append((" ".join(g.text for g in mine if g.text), mine))
+        return results
+
+
+class TranslatorSet:
+    """One Translator per (source, target) pair, sharing loaded models and their generators."""
+
+    def __init__(self, cfg: DictConfig, models: ModelCache) -> None:
+        self.cfg = cfg
+        self.models = models
+        self._translators: dict[tuple[str, str], Translator] = {}
+        self._generators: dict[int, TextGenerator] = {}
+        self._used: dict[str, LoadedModel] = {}
+
+    def _target(self, code: str) -> LangConfig:
+        return OmegaConf.to_object(self.cfg.langs[code])  # type: ignore[return-value]
+
+    def _source(self, code: str) -> LangConfig:
+        return self._target(code) if code in self.cfg.langs else load_lang_config(code)
+
+    def _translator_config(self, target: str) -> tuple[TranslatorConfig, str]:
+        if self.cfg.translator is not None:
+            return OmegaConf.to_object(self.cfg.translator), "translator.name_or_path"  # type: ignore[return-value]
+        return self._target(target).translator, f"langs.{target}.translator.name_or_path"
+
+    def get(self, source: str, target: str) -> Translator:
+        key = (source, target)
+        if key not in self._translators:
+            source_cfg, target_cfg = self._source(source), self._target(target)
+            translator_cfg, override_key = self._translator_config(target)
+            name = translator_cfg.name_or_path.format(
+                src=source_cfg.codes.opus_mt or source, tgt=target_cfg.codes.opus_mt or target
+            )
+            loaded = self.models.get(ModelSpec(name, translator_cfg.revision, override_key))
+            generator = self._generators.get(id(loaded))
+            if generator is None:
+                settings: GenerationSettings = OmegaConf.to_object(self.cfg.generation.translation)  # type: ignore[assignment]
+                generator = self._generators[id(loaded)] = make_generator(
+                    loaded, settings, self.cfg.runtime
+                )
+            direction = direction_for(
+                loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix
+            )
+            self._translators[key] = Translator(generator, direction, source)
+            self._used[target] = loaded
+        return self._translators[key]
+
+    def preload(self, source: str) -> None:
+        for target in self.cfg.langs:
+            if target != source:
+                self.get(source, target)
+
+    def describe(self, target: str) -> dict[str, Any] | None:
+        loaded = self._used.get(target)
+        return loaded.describe() if loaded else None
+
+    def generated_inputs(self) -> int:
+        return sum(g.inputs for g in self._generators.values())

@@ -1,0 +1,81 @@
+"""Each real architecture loads from a local folder, generates, and gets its language quirks right."""
+
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from summarize.config import GenerationSettings
+from summarize.generate.hf import Generator
+from summarize.generate.models import ModelSpec, ModelUnavailableError, load_seq2seq
+
+CPU = torch.device("cpu")
+
+
+def load(path: Path):
+    return load_seq2seq(ModelSpec(str(path)), model_root=None, device=CPU, dtype=torch.float32)
+
+
+@pytest.mark.parametrize(
+    "family", ["bart", "pegasus", "t5", "mt5", "marian", "mbart50", "m2m100", "nllb"]
+)
+def test_family_loads_from_a_local_folder_and_generates(
+    tiny_models: dict[str, Path], family: str
+) -> None:
+    loaded = load(tiny_models[family])
+    assert loaded.family == ("t5" if family == "mt5" else family)
+    assert loaded.weights_sha256
+    assert len(loaded.weights_sha256) == 64
+    generator = Generator(
+        loaded, GenerationSettings(max_new_tokens=6, num_beams=2), batch_tokens=256
+    )
+    outputs = generator.generate(["The cat sat on the mat.", "Second, longer input sentence here."])
+    assert len(outputs) == 2
+    assert all(0 < o.n_output_tokens <= 6 for o in outputs)
+    assert all(o.n_input_tokens > 0 for o in outputs)
+
+
+def test_missing_model_offline_fails_fast_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    started = time.monotonic()
+    with pytest.raises(ModelUnavailableError) as info:
+        load_seq2seq(
+            ModelSpec("sshleifer/distilbart-cnn-12-6", None, "summarizer.name_or_path"),
+            model_root=str(tmp_path),
+            device=CPU,
+            dtype=torch.float32,
+        )
+    assert (
+        time.monotonic() - started < 30
+    )  # not transformers' retry loop; generous bound, not a benchmark
+    message = str(info.value)
+    assert "sshleifer/distilbart-cnn-12-6" in message
+    assert "SUMMARIZE_MODEL_ROOT" in message
+    assert "summarizer.name_or_path=" in message
+
+
+def test_model_root_maps_hub_ids_to_folders(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    (root / "facebook").mkdir(parents=True)
+    (root / "facebook" / "m2m100_418M").symlink_to(tiny_models["m2m100"], target_is_directory=True)
+    loaded = load_seq2seq(
+        ModelSpec("facebook/m2m100_418M"), model_root=str(root), device=CPU, dtype=torch.float32
+    )
+    assert loaded.family == "m2m100"
+
+
+def test_pickle_weights_are_refused_unless_allowed(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "pickled"
+    folder.mkdir()
+    for file in tiny_models["bart"].iterdir():
+        if file.suffix != ".safetensors":
+            (folder / file.name).write_bytes(file.read_bytes())
+    (folder / "pytorch_model.bin").write_bytes(b"not really")
+    with pytest.raises(ModelUnavailableError, match=r"model.allow_pickle=true"):
+        load_seq2seq(ModelSpec(str(folder)), model_root=None, device=CPU, dtype=torch.float32)
