@@ -58,7 +58,12 @@ class SummarizerConfig:
     kind: str = "seq2seq"  # seq2seq | extractive
     name_or_path: str | None = None
     revision: str | None = None
-    prefix: str = ""  # task prefix some families need, e.g. "summarize: " for T5
+    # Task prefix; null: the checkpoint's (config.json task_specific_params.summarization.prefix,
+    # else config.json prefix: "summarize: " for T5, " " for BART-CNN).
+    prefix: str | None = None
+    # Generation settings the model card prescribes where the checkpoint carries none; below
+    # generation.summary, above the checkpoint's files (summarize/generate/settings.py).
+    generation: dict[str, Any] = field(default_factory=dict)
     languages: list[str] | None = None  # languages it summarises; null: any
     license: str | None = None
     # extractive only
@@ -72,8 +77,11 @@ class TranslatorConfig:
     name_or_path: str = MISSING
     revision: str | None = None
     license: str | None = None
-    # Task prefix for T5-style translators, e.g. "translate {src_name} to {tgt_name}: ".
+    # Task prefix for T5-style translators, e.g. "translate {src_name} to {tgt_name}: ";
+    # empty: the checkpoint's task_specific_params.translation_<src>_to_<tgt>.prefix, if any.
     prefix: str = ""
+    # As SummarizerConfig.generation, below generation.translation.
+    generation: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,7 +116,7 @@ class ChunkingConfig:
 
 @dataclass
 class GenerationSettings:
-    """null means: take the checkpoint's generation_config value."""
+    """Explicit overrides, above every other layer; null: the preset's or checkpoint's value."""
 
     num_beams: int | None = None
     min_new_tokens: int | None = None
@@ -116,7 +124,7 @@ class GenerationSettings:
     length_penalty: float | None = None
     no_repeat_ngram_size: int | None = None
     early_stopping: bool | None = None
-    do_sample: bool = False
+    do_sample: bool | None = None
 
 
 @dataclass
@@ -150,9 +158,14 @@ class OutputConfig:
 
 @dataclass
 class ModelPolicy:
-    allow_pickle: bool = False  # load *.bin pickle weights (can execute code) when no safetensors
+    # pytorch_model.bin is always read with torch.load(weights_only=True): tensors only, no code
+    # runs. true: full unpickling of a .bin that needs more (it can run code): trusted files only.
+    allow_pickle: bool = False
     trust_remote_code: bool = False  # run code shipped with a checkpoint: only when you trust it
     hash_weights: bool = True  # sha256 of the weights in every record's model description
+    # Write model.safetensors once beside a checkpoint that ships only pytorch_model.bin (read
+    # with weights_only), so later loads are zero-copy and never unpickle.
+    convert_to_safetensors: bool = False
 
 
 @dataclass
@@ -172,6 +185,9 @@ class RunOptions:
     # Exit non-zero when more than this share of input records failed.
     max_failure_ratio: float = 0.05
     lock_stale_after_s: float = 3600.0
+    # Resolve the input and every model without generating; print one line per model; exit 0
+    # when all are present, 2 naming every missing one.
+    dry_run: bool = False
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from summarize.config import GenerationSettings
 from summarize.generate.hf import Generator
 from summarize.generate.models import LoadedModel
+from summarize.generate.settings import EffectiveGeneration
 from summarize.records import Generated
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ class TextGenerator(Protocol):
     loaded: LoadedModel
     calls: int  # batches run
     inputs: int  # texts generated for
-    kwargs: dict[str, Any]
+    settings: EffectiveGeneration  # what generate() uses unless a call passes its own
 
     @property
-    def max_new_tokens(self) -> int | None: ...
+    def max_new_tokens(self) -> int: ...
 
     def generate(
         self,
@@ -39,11 +40,12 @@ class TextGenerator(Protocol):
         prefix: str = "",
         src_lang: str | None = None,
         forced_bos_token_id: int | None = None,
+        settings: EffectiveGeneration | None = None,
     ) -> list[Generated]: ...
 
 
 def make_generator(
-    loaded: LoadedModel, settings: GenerationSettings, runtime: Any
+    loaded: LoadedModel, settings: GenerationSettings | EffectiveGeneration, runtime: Any
 ) -> Generator | CT2Generator:
     """The generator ``runtime.backend`` names (``runtime``: the ``RuntimeConfig`` node)."""
     backend = runtime.backend

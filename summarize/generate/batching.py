@@ -1,17 +1,13 @@
 """Backend-independent rules of generation, written once for the torch and CTranslate2 backends.
 
-Token-budget batches (sorted by length), the settings a user set, the effective new-token limit,
-the input-limit check that refuses to truncate, and halving a batch that runs out of memory.
+Token-budget batches (sorted by length), the input-limit check that refuses to truncate, and halving a batch that runs out of memory.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
-from typing import Any, TypeVar
-
-from summarize.config import GenerationSettings
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 Output = TypeVar("Output")
@@ -31,22 +27,6 @@ def token_budget_batches(lengths: Sequence[int], batch_tokens: int) -> list[list
     if current:
         batches.append(current)
     return batches
-
-
-def generation_kwargs(settings: GenerationSettings) -> dict[str, Any]:
-    """Only the values the user set; the rest come from the checkpoint's generation_config."""
-    return {k: v for k, v in asdict(settings).items() if v is not None}
-
-
-def max_new_tokens(kwargs: dict[str, Any], generation_config: Any) -> int | None:
-    """The new-token limit in force: the user's, else the checkpoint's generation_config."""
-    configured = kwargs.get("max_new_tokens")
-    if configured is not None:
-        return int(configured)
-    if generation_config.max_new_tokens is not None:
-        return int(generation_config.max_new_tokens)
-    # max_length counts the decoder start token of an encoder-decoder model.
-    return int(generation_config.max_length) - 1 if generation_config.max_length else None
 
 
 def check_input_limit(encoded: Sequence[Sequence[int]], limit: int) -> None:

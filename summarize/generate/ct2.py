@@ -56,14 +56,10 @@ from typing import Any
 import ctranslate2
 
 from summarize.config import GenerationSettings
-from summarize.generate.batching import (
-    check_input_limit,
-    generation_kwargs,
-    max_new_tokens,
-    run_batches,
-)
+from summarize.generate.batching import check_input_limit, run_batches
 from summarize.generate.ct2_convert import converted_dir
 from summarize.generate.models import LoadedModel
+from summarize.generate.settings import EffectiveGeneration, as_effective
 from summarize.records import Generated
 
 log = logging.getLogger(__name__)
@@ -113,17 +109,13 @@ def _vocabulary(model_dir: Path) -> list[str]:
     raise FileNotFoundError(f"no vocabulary in {model_dir}: delete the folder to convert again")
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if value is not None else None
-
-
 class CT2Generator:
     """Runs CTranslate2 ``translate_batch`` for one model, batched like ``Generator``."""
 
     def __init__(
         self,
         loaded: LoadedModel,
-        settings: GenerationSettings,
+        settings: GenerationSettings | EffectiveGeneration,
         batch_tokens: int,
         *,
         device: str = "auto",
@@ -132,7 +124,8 @@ class CT2Generator:
         threads: int | None = None,
     ) -> None:
         self.loaded = loaded
-        self.kwargs = generation_kwargs(settings)
+        # The same resolved settings the torch generator would use (summarize/generate/settings.py).
+        self.settings = as_effective(loaded, settings)
         self.batch_tokens = batch_tokens
         self.calls = 0  # translate_batch() calls, as Generator counts generate() calls
         self.inputs = 0  # texts generated for, as Generator counts them
@@ -145,49 +138,40 @@ class CT2Generator:
             compute_type=self.compute_type,
             intra_threads=threads or 0,  # 0: CTranslate2's default
         )
-        self._config = loaded.model.generation_config
+        self._config = loaded.model.generation_config  # token ids only (eos)
         # Position i of the converted vocabulary is row i of the HF embedding, so ids map to
         # token strings through it both ways. The tokenizer's own id<->token maps can disagree
         # (M2M100's made-up words, a missing <pad>), and CTranslate2 looks tokens up by string.
         self.vocabulary = _vocabulary(self.model_dir)
         self._ids = {token: i for i, token in reversed(list(enumerate(self.vocabulary)))}
 
-    def _setting(self, name: str) -> Any:
-        """The user's value, else the checkpoint's generation_config value (as HF would)."""
-        if name in self.kwargs:
-            return self.kwargs[name]
-        return getattr(self._config, name, None)
-
     @property
-    def max_new_tokens(self) -> int | None:
-        return max_new_tokens(self.kwargs, self._config)
+    def max_new_tokens(self) -> int:
+        return self.settings.max_new_tokens
 
-    def _limits(self) -> tuple[int, int]:
+    @staticmethod
+    def _limits(effective: EffectiveGeneration) -> tuple[int, int]:
         """(min, max) new tokens, EOS included, as HF enforces them."""
-        maximum = _int(self._setting("max_new_tokens"))
-        if maximum is None:  # HF's max_length counts the decoder start token
-            maximum = int(self._config.max_length or 20) - 1
-        minimum = _int(self._setting("min_new_tokens"))
-        if minimum is not None:
-            minimum += 1  # EOS may come once min_new_tokens tokens are out: it is one more
-        else:
-            minimum = int(self._config.min_length or 0)  # counts the start token; EOS too
-        return minimum, maximum
+        # EOS may come once min_new_tokens tokens are out: it is one more.
+        return effective.min_new_tokens + 1, effective.max_new_tokens
 
-    def options(self) -> dict[str, Any]:
+    def options(self, settings: EffectiveGeneration | None = None) -> dict[str, Any]:
         """translate_batch keyword arguments for these settings (without the target prefix)."""
-        minimum, maximum = self._limits()
-        forced_eos = self._config.forced_eos_token_id is not None
+        effective = settings or self.settings
+        values = effective.values
+        minimum, maximum = self._limits(effective)
+        forced_eos = values.get("forced_eos_token_id") is not None
         # One step is kept for the forced EOS, appended afterwards (module docstring).
         decode_max = maximum - 1 if forced_eos else maximum
         options: dict[str, Any] = {
-            "beam_size": int(self._setting("num_beams") or 1),
+            "beam_size": int(values.get("num_beams") or 1),
             "max_decoding_length": decode_max,
             # CTranslate2's minimum counts tokens before the EOS; with min = max, HF's forced EOS
             # overrides the minimum at the last step, so the minimum is capped as well.
             "min_decoding_length": min(max(minimum - 1, 0), decode_max),
-            "length_penalty": float(self._setting("length_penalty") or 1.0),
-            "no_repeat_ngram_size": int(self._setting("no_repeat_ngram_size") or 0),
+            "length_penalty": float(values.get("length_penalty") or 1.0),
+            "no_repeat_ngram_size": int(values.get("no_repeat_ngram_size") or 0),
+            "repetition_penalty": float(values.get("repetition_penalty") or 1.0),
             "max_input_length": 0,  # never truncate: chunking already respects the model limit
             "return_end_token": True,
         }
@@ -195,10 +179,10 @@ class CT2Generator:
             # All beams come back with scores so that the forced EOS can be scored as HF does.
             options["num_hypotheses"] = options["beam_size"]
             options["return_scores"] = True
-        if self._setting("do_sample"):
-            options["sampling_topk"] = int(self._config.top_k or 0)
-            options["sampling_topp"] = float(self._config.top_p or 1.0)
-            options["sampling_temperature"] = float(self._config.temperature or 1.0)
+        if values.get("do_sample"):  # transformers' defaults where nothing is set
+            options["sampling_topk"] = int(values.get("top_k", 50))
+            options["sampling_topp"] = float(values.get("top_p", 1.0))
+            options["sampling_temperature"] = float(values.get("temperature", 1.0))
         return options
 
     def encode(
@@ -215,18 +199,23 @@ class CT2Generator:
         return encoded
 
     def generate_ids(
-        self, encoded: Sequence[list[int]], *, forced_bos_token_id: int | None = None
+        self,
+        encoded: Sequence[list[int]],
+        *,
+        forced_bos_token_id: int | None = None,
+        settings: EffectiveGeneration | None = None,
     ) -> list[list[int]]:
         """New token ids per input (forced BOS and EOS included, no decoder start), as HF."""
-        options = self.options()
+        effective = settings or self.settings
+        options = self.options(effective)
         forced_bos = forced_bos_token_id
         if forced_bos is None:
-            forced_bos = self._config.forced_bos_token_id
+            forced_bos = effective.values.get("forced_bos_token_id")
         prefix = [self.vocabulary[int(forced_bos)]] if forced_bos is not None else None
         eos_id = self._config.eos_token_id
         eos_id = eos_id[0] if isinstance(eos_id, list) else eos_id
-        forced_eos = self._config.forced_eos_token_id is not None
-        limit = self._limits()[1]
+        forced_eos = effective.values.get("forced_eos_token_id") is not None
+        limit = effective.max_new_tokens
 
         def run(batch: list[int]) -> list[list[int]]:
             results = self.translator.translate_batch(
@@ -269,14 +258,18 @@ class CT2Generator:
         prefix: str = "",
         src_lang: str | None = None,
         forced_bos_token_id: int | None = None,
+        settings: EffectiveGeneration | None = None,
     ) -> list[Generated]:
         if not texts:
             return []
         tokenizer = self.loaded.tokenizer
+        effective = settings or self.settings
         encoded = self.encode(texts, prefix=prefix, src_lang=src_lang)
-        outputs = self.generate_ids(encoded, forced_bos_token_id=forced_bos_token_id)
+        outputs = self.generate_ids(
+            encoded, forced_bos_token_id=forced_bos_token_id, settings=effective
+        )
         pad_id = tokenizer.pad_token_id
-        limit = self.max_new_tokens
+        limit = effective.max_new_tokens
         records = []
         for ids, output in zip(encoded, outputs, strict=True):
             records.append(
@@ -286,9 +279,7 @@ class CT2Generator:
                     # Counted as Generator counts them: it cannot tell a generated <pad> (T5's
                     # tiny models emit it) from padding, so neither is counted.
                     n_output_tokens=sum(t != pad_id for t in output),
-                    hit_max_new_tokens=limit is not None
-                    and len(output) >= limit
-                    and output[-1] != pad_id,
+                    hit_max_new_tokens=len(output) >= limit and output[-1] != pad_id,
                 )
             )
         return records

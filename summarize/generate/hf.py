@@ -10,13 +10,9 @@ import torch
 from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
 from summarize.config import GenerationSettings
-from summarize.generate.batching import (
-    check_input_limit,
-    generation_kwargs,
-    max_new_tokens,
-    run_batches,
-)
+from summarize.generate.batching import check_input_limit, run_batches
 from summarize.generate.models import LoadedModel
+from summarize.generate.settings import EffectiveGeneration, as_effective
 from summarize.records import Generated
 
 log = logging.getLogger(__name__)
@@ -40,24 +36,29 @@ class Generator:
     """Runs ``generate`` for one model; family quirks arrive as arguments, not subclasses."""
 
     def __init__(
-        self, loaded: LoadedModel, settings: GenerationSettings, batch_tokens: int
+        self,
+        loaded: LoadedModel,
+        settings: GenerationSettings | EffectiveGeneration,
+        batch_tokens: int,
     ) -> None:
         self.loaded = loaded
-        self.kwargs = generation_kwargs(settings)
+        # Resolved once (summarize/generate/settings.py); a call may pass its own (a translation
+        # direction's), else these apply.
+        self.settings = as_effective(loaded, settings)
         self.batch_tokens = batch_tokens
         self.calls = 0  # generate() calls
         self.inputs = 0  # texts generated for (tests count these to prove that reuse skips work)
 
     @property
-    def max_new_tokens(self) -> int | None:
-        return max_new_tokens(self.kwargs, self.loaded.model.generation_config)
+    def max_new_tokens(self) -> int:
+        return self.settings.max_new_tokens
 
     @staticmethod
     def _generate_batch(
         tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]
     ) -> torch.Tensor:
         padded = tokenizer.pad({"input_ids": ids}, return_tensors="pt")
-        beams = extra.get("num_beams") or model.generation_config.num_beams or 1
+        beams = extra.get("num_beams") or 1
         if model.config.is_encoder_decoder and beams > 1:
             extra = {
                 **extra,
@@ -79,6 +80,7 @@ class Generator:
         prefix: str = "",
         src_lang: str | None = None,
         forced_bos_token_id: int | None = None,
+        settings: EffectiveGeneration | None = None,
     ) -> list[Generated]:
         if not texts:
             return []
@@ -88,14 +90,11 @@ class Generator:
         inputs = [prefix + t for t in texts]
         encoded = tokenizer(inputs, add_special_tokens=True)["input_ids"]
         check_input_limit(encoded, self.loaded.max_input_tokens)
-        extra = dict(self.kwargs)
-        if (
-            "max_new_tokens" in extra
-        ):  # a checkpoint's max_length would otherwise warn on every call
-            extra["max_length"] = None
+        effective = settings or self.settings
+        extra = effective.hf_kwargs()  # complete: no default of transformers' own applies
         if forced_bos_token_id is not None:
             extra["forced_bos_token_id"] = forced_bos_token_id
-        limit = self.max_new_tokens
+        limit = effective.max_new_tokens
         pad_id = tokenizer.pad_token_id
 
         def run(batch: list[int]) -> list[Generated]:
@@ -113,9 +112,8 @@ class Generator:
                         text=decoded[row].strip(),
                         n_input_tokens=len(encoded[index]),
                         n_output_tokens=max(n_out, 0),
-                        hit_max_new_tokens=limit is not None
-                        and n_new >= limit
-                        and bool(output[row][-1] != pad_id),
+                        # Stopped at the limit, whatever set it (a forced EOS is still a cut).
+                        hit_max_new_tokens=n_new >= limit and bool(output[row][-1] != pad_id),
                     )
                 )
             return generated

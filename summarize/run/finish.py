@@ -101,9 +101,21 @@ def build_manifest(
             "path": str(input_path(cfg.source)),
             "sha256": input_hashes(cfg.source),
         },
+        # Each model with the generation settings it decoded with (summarize/generate/settings.py).
         "models": {
-            "summarizer": summariser.loaded.describe() if summariser else None,
-            "translators": {t: job.translators.describe(t) for t in cfg.langs},
+            "summarizer": (
+                {**summariser.loaded.describe(), "generation": summariser.settings.describe()}
+                if summariser
+                else None
+            ),
+            "translators": {
+                t: (
+                    {**described, "generation": job.translators.generation(t)}
+                    if (described := job.translators.describe(t))
+                    else None
+                )
+                for t in cfg.langs
+            },
         },
         "counts": {"read": counts["read"], "ok": counts["ok"], "failed": counts["failed"]},
         "files": {"records": RECORDS, "metrics": METRICS},

@@ -21,10 +21,15 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def model_fingerprint(loaded: Any) -> dict[str, Any]:
+def model_fingerprint(loaded: Any, settings: Any) -> dict[str, Any]:
+    """The model and the effective generation settings it decodes with (values and prefix, not
+    where they came from: a value moving between a checkpoint's files changes no output)."""
+    generation = settings.describe()
+    for key in ("sources", "prefix_source"):
+        generation.pop(key, None)
     return {
         **loaded.describe(),
-        "generation_config": loaded.model.generation_config.to_diff_dict(),
+        "generation": generation,
         "max_input_tokens": loaded.max_input_tokens,
     }
 

@@ -91,7 +91,6 @@ class Job:
         self.summary_fingerprint = digest(
             "summary",
             self._summariser_fingerprint(),
-            OmegaConf.to_container(cfg.generation.summary),
             OmegaConf.to_container(cfg.chunking),
             cfg.generation.max_reduce_levels,
             cfg.source.html,
@@ -103,7 +102,7 @@ class Job:
     def _summariser_fingerprint(self) -> Any:
         generator = getattr(self.summariser, "generator", None)
         if generator is not None:
-            return {**model_fingerprint(generator.loaded), "prefix": self.cfg.summarizer.prefix}
+            return model_fingerprint(generator.loaded, generator.settings)
         return {
             "extractive": self.cfg.summarizer.method,
             "sentences": self.cfg.summarizer.sentences,
@@ -117,9 +116,8 @@ class Job:
                 translator = self.translators.get(source, target)
                 fingerprint = digest(
                     "translation",
-                    model_fingerprint(translator.generator.loaded),
+                    model_fingerprint(translator.generator.loaded, translator.settings),
                     translator.direction,
-                    OmegaConf.to_container(self.cfg.generation.translation),
                     self._runtime,
                 )
             self._translation_fingerprints[(source, target)] = fingerprint

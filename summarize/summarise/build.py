@@ -7,9 +7,9 @@ from typing import Protocol
 
 from omegaconf import DictConfig, OmegaConf
 
-from summarize.config import GenerationSettings
 from summarize.generate.backends import make_generator
 from summarize.generate.models import ModelCache, ModelSpec
+from summarize.generate.settings import resolve_generation
 from summarize.records import ArticleSummary
 from summarize.summarise.extractive import ExtractiveSummariser
 from summarize.summarise.seq2seq import Seq2SeqSummariser
@@ -24,11 +24,18 @@ def build_summariser(cfg: DictConfig, models: ModelCache) -> Summariser:
     if summarizer.kind == "extractive":
         return ExtractiveSummariser(summarizer.method, summarizer.sentences)
     spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
-    settings: GenerationSettings = OmegaConf.to_object(cfg.generation.summary)  # type: ignore[assignment]
-    generator = make_generator(models.get(spec), settings, cfg.runtime)
+    loaded = models.get(spec)
+    settings = resolve_generation(
+        loaded,
+        overrides=OmegaConf.to_container(cfg.generation.summary),
+        preset=OmegaConf.to_container(summarizer.generation),  # type: ignore[arg-type]
+        task="summarization",
+        prefix=summarizer.prefix,
+    )
+    generator = make_generator(loaded, settings, cfg.runtime)
     return Seq2SeqSummariser(
         generator,
-        prefix=summarizer.prefix,
+        prefix=settings.prefix,
         max_input_tokens=cfg.chunking.max_input_tokens,
         overlap_sentences=cfg.chunking.overlap_sentences,
         max_levels=cfg.generation.max_reduce_levels,

@@ -4,13 +4,15 @@ translators a job needs (one per language pair, sharing loaded models)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from summarize.config import GenerationSettings, LangConfig, TranslatorConfig, load_lang_config
+from summarize.config import LangConfig, TranslatorConfig, load_lang_config
 from summarize.generate.backends import TextGenerator, make_generator
-from summarize.generate.models import LoadedModel, ModelCache, ModelSpec
+from summarize.generate.models import ModelCache, ModelSpec
+from summarize.generate.settings import EffectiveGeneration, resolve_generation
 from summarize.records import Generated
 from summarize.text.chunks import input_budget, tokenizer_counter, units
 from summarize.text.sentences import sentence_spans
@@ -20,10 +22,18 @@ from summarize.translate.directions import Direction, direction_for
 class Translator:
     """Translates texts into one language, sentence by sentence, batched across texts."""
 
-    def __init__(self, generator: TextGenerator, direction: Direction, source_lang: str) -> None:
+    def __init__(
+        self,
+        generator: TextGenerator,
+        direction: Direction,
+        source_lang: str,
+        settings: EffectiveGeneration | None = None,
+    ) -> None:
         self.generator = generator
         self.direction = direction
         self.source_lang = source_lang
+        # This direction's effective settings (a generator is shared by every direction).
+        self.settings = settings or generator.settings
         loaded = generator.loaded
         self.count = tokenizer_counter(loaded.tokenizer, direction.prefix)
         self.budget = input_budget(loaded.tokenizer, loaded.max_input_tokens, direction.prefix)
@@ -43,6 +53,7 @@ class Translator:
             prefix=self.direction.prefix,
             src_lang=self.direction.src_lang,
             forced_bos_token_id=self.direction.forced_bos_token_id,
+            settings=self.settings,
         )
         results, position = [], 0
         for segs in segmented:
@@ -60,7 +71,7 @@ class TranslatorSet:
         self.models = models
         self._translators: dict[tuple[str, str], Translator] = {}
         self._generators: dict[int, TextGenerator] = {}
-        self._used: dict[str, LoadedModel] = {}
+        self._used: dict[str, Translator] = {}
 
     def _target(self, code: str) -> LangConfig:
         return OmegaConf.to_object(self.cfg.langs[code])  # type: ignore[return-value]
@@ -82,17 +93,31 @@ class TranslatorSet:
                 src=source_cfg.codes.opus_mt or source, tgt=target_cfg.codes.opus_mt or target
             )
             loaded = self.models.get(ModelSpec(name, translator_cfg.revision, override_key))
+            settings = resolve_generation(
+                loaded,
+                overrides=OmegaConf.to_container(self.cfg.generation.translation),
+                preset=translator_cfg.generation,
+                task=f"translation_{source}_to_{target}",  # T5's task_specific_params key
+            )
             generator = self._generators.get(id(loaded))
             if generator is None:
-                settings: GenerationSettings = OmegaConf.to_object(self.cfg.generation.translation)  # type: ignore[assignment]
                 generator = self._generators[id(loaded)] = make_generator(
                     loaded, settings, self.cfg.runtime
                 )
             direction = direction_for(
                 loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix
             )
-            self._translators[key] = Translator(generator, direction, source)
-            self._used[target] = loaded
+            if not direction.prefix and settings.prefix:  # the checkpoint's task prefix
+                direction = replace(direction, prefix=settings.prefix)
+            forced = direction.forced_bos_token_id
+            settings = settings.for_direction(
+                direction.prefix,
+                (forced, loaded.tokenizer.convert_ids_to_tokens(forced))
+                if forced is not None
+                else None,
+            )
+            self._translators[key] = Translator(generator, direction, source, settings)
+            self._used[target] = self._translators[key]
         return self._translators[key]
 
     def preload(self, source: str) -> None:
@@ -101,8 +126,15 @@ class TranslatorSet:
                 self.get(source, target)
 
     def describe(self, target: str) -> dict[str, Any] | None:
-        loaded = self._used.get(target)
-        return loaded.describe() if loaded else None
+        translator = self._used.get(target)
+        if translator is None:
+            return None
+        return translator.generator.loaded.describe()
+
+    def generation(self, target: str) -> dict[str, Any] | None:
+        """The effective generation settings of ``target``'s direction (for manifest.json)."""
+        translator = self._used.get(target)
+        return translator.settings.describe() if translator else None
 
     def generated_inputs(self) -> int:
         return sum(g.inputs for g in self._generators.values())

@@ -1,12 +1,9 @@
 """The backend-independent rules of generation: batches, limits, halving on out-of-memory."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from summarize.generate.batching import (
     check_input_limit,
-    max_new_tokens,
     run_batches,
     token_budget_batches,
 )
@@ -18,15 +15,6 @@ def test_token_budget_batches_sort_by_length_and_respect_the_budget() -> None:
     assert sorted(i for b in batches for i in b) == list(range(6))
     assert all(max(lengths[i] for i in b) * len(b) <= 100 for b in batches)
     assert batches[0][0] == 1  # longest first
-
-
-def test_max_new_tokens_prefers_the_user_then_the_checkpoint() -> None:
-    config = SimpleNamespace(max_new_tokens=None, max_length=142)
-    assert max_new_tokens({"max_new_tokens": 30}, config) == 30
-    # max_length counts the decoder start token of an encoder-decoder model
-    assert max_new_tokens({}, config) == 141
-    assert max_new_tokens({}, SimpleNamespace(max_new_tokens=50, max_length=142)) == 50
-    assert max_new_tokens({}, SimpleNamespace(max_new_tokens=None, max_length=None)) is None
 
 
 def test_inputs_over_the_limit_are_refused_not_truncated() -> None:

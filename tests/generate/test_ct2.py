@@ -23,6 +23,7 @@ from summarize.generate.backends import make_generator  # noqa: E402
 from summarize.generate.ct2 import CT2Generator, resolve_compute_type  # noqa: E402
 from summarize.generate.hf import Generator  # noqa: E402
 from summarize.generate.models import LoadedModel, ModelSpec, load_seq2seq  # noqa: E402
+from summarize.generate.settings import resolve_generation  # noqa: E402
 
 TEXTS = (
     "The committee met on Friday to discuss the budget and the new hospital.",
@@ -204,17 +205,12 @@ def test_minimum_lengths_count_like_hf(
         )
         expected = Generator(loaded, settings, 4096).generate(TEXTS)
         assert ct2.generate(TEXTS) == expected
-    # min_length from generation_config counts the decoder start token, as HF's processor does.
-    loaded.model.generation_config.min_length = 6
+    # A checkpoint-style min_length counts the decoder start token, as HF's processor does.
+    settings = resolve_generation(loaded, preset={"min_length": 6})
     ct2 = CT2Generator(
-        loaded,
-        GenerationSettings(),
-        4096,
-        device="cpu",
-        compute_type="float32",
-        cache_dir=ct2_cache,
+        loaded, settings, 4096, device="cpu", compute_type="float32", cache_dir=ct2_cache
     )
-    expected = Generator(loaded, GenerationSettings(), 4096).generate(TEXTS)
+    expected = Generator(loaded, settings, 4096).generate(TEXTS)
     assert ct2.generate(TEXTS) == expected
     assert {g.n_output_tokens for g in expected} == {6}
 

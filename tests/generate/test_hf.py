@@ -90,6 +90,6 @@ def test_shared_cross_attention_cache_gives_the_same_beams(
         tokenizer,
         model,
         [tokenizer(t)["input_ids"] for t in texts],
-        ours.kwargs | {"max_length": None},
+        ours.settings.hf_kwargs(),
     )
     assert torch.equal(plain, fast)
