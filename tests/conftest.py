@@ -45,3 +45,20 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     outdir = tmp_path_factory.mktemp("tiny-models")
     return build_all(outdir, default_corpus_lines(SHARED_DATA))
+
+
+CHECKPOINTS = REPO / "tests" / "fixtures" / "checkpoints"
+
+
+@pytest.fixture(scope="session")
+def checkpoint_replicas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model root with a small replica of every checkpoint in tests/fixtures/checkpoints: the
+    real JSON files, a tokenizer of the real type, random weights in the real weight format."""
+    from summarize.tools.replicas import build_replicas
+
+    root = tmp_path_factory.mktemp("replicas")
+    hub_ids = sorted(
+        p.parent.relative_to(CHECKPOINTS).as_posix() for p in CHECKPOINTS.glob("*/*/config.json")
+    )
+    build_replicas(CHECKPOINTS, root, hub_ids)
+    return root

@@ -16,7 +16,9 @@ from typing import Any
 
 import ctranslate2
 
-from summarize.generate.models import LoadedModel, weights_sha256
+from summarize.generate.models import LoadedModel
+from summarize.generate.tokenization import load_tokenizer
+from summarize.generate.weights import weights_sha256
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,9 @@ def _converter(location: str) -> Any:
         def load_tokenizer(
             self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any
         ) -> Any:
-            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            # The tokenizer the job uses (checked against the checkpoint's sentencepiece model),
+            # so the converted vocabulary has the same ids.
+            tokenizer = load_tokenizer(model_name_or_path, model_name_or_path, **kwargs)
             config = self.model.config
             # The converter writes tokenizer.bos_token into the model config; null breaks loading.
             bos_id = getattr(config, "bos_token_id", None)

@@ -1,35 +1,49 @@
 """Loading seq2seq checkpoints from a Hub id or a local folder, and the quirks of each family.
 
-Loading is the real ``from_pretrained`` path. Offline, a model that is neither a local folder, nor under
-``model_root``, nor in the Hugging Face cache fails at once with one message that names the fix,
-instead of transformers' retry loop (about 25 s per file here).
+Loading is the real ``from_pretrained`` path. A model is looked for, without network, as a local
+folder, under ``model_root`` (``<root>/<hub id>``) and in the Hugging Face cache; only then is the
+Hub asked, and offline that fails at once with one message and a command to paste, instead of
+transformers' retry loop (about 25 s per file here). Weights are read safely whatever their format
+(``summarize/generate/weights.py``) and tokenizers are checked against the checkpoint's own
+sentencepiece model (``summarize/generate/tokenization.py``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import socket
+import pickle
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from summarize.generate.locate import (  # noqa: F401  (re-exported: the loading API)
+    Located,
+    ModelSpec,
+    ModelUnavailableError,
+    download_command,
+    locate,
+    missing_message,
+    resolve_location,
+)
+from summarize.generate.tokenization import TokenizerMismatchError, load_tokenizer
+from summarize.generate.weights import (
+    PICKLE,
+    SAFETENSORS,
+    convert_to_safetensors,
+    load_unpickled,
+    refusal,
+    weight_files,
+    weights_sha256,
+)
+
 log = logging.getLogger(__name__)
-
-
-class ModelUnavailableError(RuntimeError):
-    """A model cannot be loaded; the message says which override fixes it."""
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    name_or_path: str
-    revision: str | None = None
-    # The config key a user changes to point elsewhere, for error messages.
-    override_key: str = "summarizer.name_or_path"
 
 
 @dataclass
@@ -42,8 +56,12 @@ class LoadedModel:
     max_input_tokens: int  # the model's own limit, special tokens included
     weights_sha256: str | None
     revision: str | None
+    where: str = "folder"
+    weights_format: str | None = None  # safetensors | pytorch_model.bin (what was read)
+    weights_bytes: int = 0
 
     def describe(self) -> dict[str, Any]:
+        """What every record names (the export schema has exactly these keys)."""
         return {
             "name_or_path": self.spec.name_or_path,
             "revision": self.revision,
@@ -51,68 +69,42 @@ class LoadedModel:
             "family": self.family,
         }
 
+    def details(self) -> dict[str, Any]:
+        """describe() and where the weights came from, for manifest.json."""
+        return {
+            **self.describe(),
+            "location": self.location,
+            "resolved_from": self.where,
+            "weights_format": self.weights_format,
+            "weights_bytes": self.weights_bytes,
+        }
 
-def _hub_reachable(timeout_s: float = 3.0) -> bool:
-    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
-        return False
-    endpoint = (
-        os.environ.get("HF_ENDPOINT", "https://huggingface.co").split("//", 1)[-1].split("/", 1)[0]
-    )
-    host, _, port = endpoint.partition(":")
+
+def progress_bars_only_on_a_terminal() -> None:
+    """Load and save progress bars are noise in a batch job's log file."""
+    if not sys.stderr.isatty():
+        from huggingface_hub.utils import disable_progress_bars
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        disable_progress_bars()
+
+
+@contextmanager
+def quiet_loading() -> Iterator[None]:
+    """transformers' load-time advice (legacy config keys, optional sacremoses) is not for our
+    users; errors still raise. The one line per model is ModelCache's."""
+    from transformers.utils import logging as hf_logging
+
+    progress_bars_only_on_a_terminal()
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
     try:
-        with socket.create_connection((host, int(port or 443)), timeout=timeout_s):
-            return True
-    except OSError:
-        return False
-
-
-def resolve_location(spec: ModelSpec, model_root: str | None) -> str:
-    """A local folder for the model: the path itself, <model_root>/<hub id>, or the Hub cache snapshot."""
-    direct = Path(spec.name_or_path).expanduser()
-    if direct.is_dir():
-        return str(direct.resolve())
-    if model_root:
-        mapped = Path(model_root).expanduser() / spec.name_or_path
-        if mapped.is_dir():
-            return str(mapped.resolve())
-    from huggingface_hub import snapshot_download
-
-    try:  # already in the local Hugging Face cache
-        return snapshot_download(spec.name_or_path, revision=spec.revision, local_files_only=True)
-    except Exception as exc:  # huggingface_hub raises several types here; all mean "not cached"
-        cached_error = exc
-    if not _hub_reachable():
-        where = f" nor under model_root={model_root}" if model_root else ""
-        raise ModelUnavailableError(
-            f"model {spec.name_or_path!r} is not a local folder{where}, not in the Hugging Face cache, and "
-            f"the Hub cannot be reached (offline). Fix: run `python scripts/download_models.py` where there "
-            f"is network and set SUMMARIZE_MODEL_ROOT (or model_root=DIR), or set "
-            f"{spec.override_key}=/path/to/model."
-        ) from cached_error
-    try:
-        return snapshot_download(
-            spec.name_or_path,
-            revision=spec.revision,
-            allow_patterns=["*.json", "*.safetensors", "*.model", "*.spm", "*.txt", "*.bin"],
-        )
-    except Exception as exc:
-        raise ModelUnavailableError(
-            f"model {spec.name_or_path!r} could not be downloaded ({exc}); check the id or set {spec.override_key}"
-        ) from exc
-
-
-def weights_sha256(location: str) -> str | None:
-    """One hash over all weight files, so a record names exactly the weights that produced it."""
-    files = sorted(Path(location).glob("*.safetensors")) or sorted(Path(location).glob("*.bin"))
-    if not files:
-        return None
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.name.encode())
-        with file.open("rb") as handle:
-            while block := handle.read(1 << 22):
-                digest.update(block)
-    return digest.hexdigest()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+            yield
+    finally:
+        hf_logging.set_verbosity(level)
 
 
 def model_family(model: Any, tokenizer: Any) -> str:
@@ -173,27 +165,52 @@ def load_seq2seq(
     trust_remote_code: bool = False,
     hash_weights: bool = True,
     quantize: str = "none",
+    convert_to_safetensors: bool = False,
 ) -> LoadedModel:
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoModelForSeq2SeqLM
 
-    location = resolve_location(spec, model_root)
-    has_safetensors = any(Path(location).glob("*.safetensors"))
-    if not has_safetensors and any(Path(location).glob("*.bin")) and not allow_pickle:
+    located = resolve_location(spec, model_root)
+    location, name = located.location, spec.name_or_path
+    fmt, files = weight_files(location)
+    if fmt is None:
         raise ModelUnavailableError(
-            f"model {spec.name_or_path!r} ships only pickle weights (*.bin), which can run code when loaded. "
-            f"Convert it to safetensors, or accept the risk with model.allow_pickle=true"
+            f"model {name!r} at {location} has no weights (model.safetensors or "
+            f"pytorch_model.bin). Fix: `{download_command(spec, model_root)}`"
         )
+    if fmt == PICKLE and convert_to_safetensors:
+        try:
+            with quiet_loading():
+                _convert(location, name)
+        except OSError as exc:
+            raise ModelUnavailableError(
+                f"cannot write model.safetensors beside {files[0]} ({exc}): convert where it is "
+                f"writable (`python scripts/download_models.py --convert ...`) or set "
+                f"model.convert_to_safetensors=false"
+            ) from exc
+        fmt, files = weight_files(location)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(location, trust_remote_code=trust_remote_code)
-        model = AutoModelForSeq2SeqLM.from_pretrained(
-            location,
-            dtype=dtype,
-            use_safetensors=has_safetensors,
-            trust_remote_code=trust_remote_code,
-        )
-    except (OSError, ValueError) as exc:
+        with quiet_loading():
+            tokenizer = load_tokenizer(location, name, trust_remote_code=trust_remote_code)
+            if fmt == PICKLE and allow_pickle:  # the explicit opt-in to full unpickling
+                model = load_unpickled(location, files, dtype)
+            else:
+                model = AutoModelForSeq2SeqLM.from_pretrained(
+                    location,
+                    dtype=dtype,
+                    use_safetensors=fmt == SAFETENSORS,
+                    # Tensors only, no code run: explicit, whatever transformers' default becomes.
+                    weights_only=True,
+                    trust_remote_code=trust_remote_code,
+                )
+    except TokenizerMismatchError as exc:
+        raise ModelUnavailableError(str(exc)) from exc
+    except (OSError, ValueError, pickle.UnpicklingError) as exc:
+        refused = refusal(exc, files, name)
+        if refused is not None:
+            raise ModelUnavailableError(str(refused)) from exc
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ModelUnavailableError(
-            f"model {spec.name_or_path!r} at {location} could not be loaded as a seq2seq model: {exc}. "
+            f"model {name!r} at {location} could not be loaded as a seq2seq model: {reason}. "
             f"Check {spec.override_key}"
         ) from exc
     model.to(device).eval()
@@ -215,7 +232,18 @@ def load_seq2seq(
         max_input_tokens=model_input_limit(model, tokenizer),
         weights_sha256=weights_sha256(location) if hash_weights else None,
         revision=revision,
+        where=located.where,
+        weights_format=fmt,
+        weights_bytes=sum(f.stat().st_size for f in files),
     )
+
+
+def _convert(location: str, name: str) -> None:
+    try:
+        convert_to_safetensors(location, name)
+    except pickle.UnpicklingError as exc:
+        refused = refusal(exc, weight_files(location)[1], name)
+        raise ModelUnavailableError(str(refused or exc)) from exc
 
 
 class ModelCache:
@@ -228,8 +256,17 @@ class ModelCache:
     def get(self, spec: ModelSpec) -> LoadedModel:
         key = (spec.name_or_path, spec.revision)
         if key not in self._models:
-            log.info("loading %s", spec.name_or_path)
-            self._models[key] = load_seq2seq(spec, **self._load_options)
+            started = time.perf_counter()
+            loaded = self._models[key] = load_seq2seq(spec, **self._load_options)
+            log.info(  # the one line per model load
+                "loaded %s from %s %s (%s, %.2f GB) in %.1f s",
+                spec.name_or_path,
+                loaded.where,
+                loaded.location,
+                loaded.weights_format,
+                loaded.weights_bytes / 1e9,
+                time.perf_counter() - started,
+            )
         return self._models[key]
 
     def loaded(self) -> list[LoadedModel]:

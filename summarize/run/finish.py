@@ -101,21 +101,14 @@ def build_manifest(
             "path": str(input_path(cfg.source)),
             "sha256": input_hashes(cfg.source),
         },
-        # Each model with the generation settings it decoded with (summarize/generate/settings.py).
+        # Each model, its weights and the generation settings it decoded with.
         "models": {
             "summarizer": (
-                {**summariser.loaded.describe(), "generation": summariser.settings.describe()}
+                {**summariser.loaded.details(), "generation": summariser.settings.describe()}
                 if summariser
                 else None
             ),
-            "translators": {
-                t: (
-                    {**described, "generation": job.translators.generation(t)}
-                    if (described := job.translators.describe(t))
-                    else None
-                )
-                for t in cfg.langs
-            },
+            "translators": {t: job.translators.details(t) for t in cfg.langs},
         },
         "counts": {"read": counts["read"], "ok": counts["ok"], "failed": counts["failed"]},
         "files": {"records": RECORDS, "metrics": METRICS},

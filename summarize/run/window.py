@@ -73,6 +73,7 @@ class Job:
             trust_remote_code=cfg.model.trust_remote_code,
             hash_weights=cfg.model.hash_weights,
             quantize=cfg.runtime.quantize,
+            convert_to_safetensors=cfg.model.convert_to_safetensors,
         )
         self.summariser: Summariser | None = (
             build_summariser(cfg, self.models) if cfg.task == "summarize" else None

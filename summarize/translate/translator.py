@@ -131,10 +131,15 @@ class TranslatorSet:
             return None
         return translator.generator.loaded.describe()
 
-    def generation(self, target: str) -> dict[str, Any] | None:
-        """The effective generation settings of ``target``'s direction (for manifest.json)."""
+    def details(self, target: str) -> dict[str, Any] | None:
+        """``target``'s model, weights and effective generation settings (for manifest.json)."""
         translator = self._used.get(target)
-        return translator.settings.describe() if translator else None
+        if translator is None:
+            return None
+        return {
+            **translator.generator.loaded.details(),
+            "generation": translator.settings.describe(),
+        }
 
     def generated_inputs(self) -> int:
         return sum(g.inputs for g in self._generators.values())

@@ -1,0 +1,131 @@
+"""A checkpoint's weight files: which format, how big, their hash, and a safetensors copy.
+
+Several real repositories (distilbart-cnn-12-6, mBART-50, NLLB, OPUS-MT, PEGASUS, mT5-XLSum) ship
+only ``pytorch_model.bin``, a pickle. It is read with ``torch.load(weights_only=True)`` semantics
+(what transformers 5 does by default, requested explicitly here): only tensors and plain
+containers are rebuilt, and a pickle that asks for anything else (``os.system``, any class) is
+refused before it runs. ``model.allow_pickle=true`` is the explicit opt-in to full unpickling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SAFETENSORS = "safetensors"
+PICKLE = "pytorch_model.bin"
+
+
+class UnsafePickleError(RuntimeError):
+    """A .bin file needs more than tensors to be unpickled."""
+
+
+def weight_files(location: str | Path) -> tuple[str | None, list[Path]]:
+    """(format, files) transformers would read: safetensors when present, else the .bin files."""
+    folder = Path(location)
+    safetensors = sorted(folder.glob("*.safetensors"))
+    if safetensors:
+        return SAFETENSORS, safetensors
+    pickles = sorted(folder.glob("pytorch_model*.bin"))
+    return (PICKLE, pickles) if pickles else (None, [])
+
+
+def weights_size(location: str | Path) -> int:
+    return sum(f.stat().st_size for f in weight_files(location)[1])
+
+
+def weights_sha256(location: str | Path) -> str | None:
+    """One hash over all weight files, so a record names exactly the weights that produced it."""
+    files = weight_files(location)[1]
+    if not files:
+        return None
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode())
+        with file.open("rb") as handle:
+            while block := handle.read(1 << 22):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def refusal(exc: BaseException, files: list[Path], name: str) -> UnsafePickleError | None:
+    """The one-line error for a weights_only refusal, or None if ``exc`` is not one."""
+    if not isinstance(exc, pickle.UnpicklingError):
+        return None
+    # torch's message is a page; its one informative line names the global it refused. Without
+    # one the file is corrupt or truncated, which is not a refusal.
+    reason = next((line.strip() for line in str(exc).splitlines() if "GLOBAL" in line), None)
+    if reason is None:
+        return None
+    where = ", ".join(str(f) for f in files) or name
+    return UnsafePickleError(
+        f"refused to unpickle {where}: {reason} -- a weights file should hold only tensors, and "
+        f"unpickling this one could run code. Fix: use the model's model.safetensors (python "
+        f"scripts/download_models.py --model {name} fetches it where the Hub has one), or, only "
+        f"if you trust the file, model.allow_pickle=true"
+    )
+
+
+def convert_to_safetensors(location: str | Path, name: str) -> Path:
+    """Write model.safetensors beside the .bin files of ``location`` (read with weights_only).
+
+    The weights are loaded once as transformers loads them and saved with its own
+    ``save_pretrained`` (which knows the tied tensors of each architecture); only the weight
+    files are kept, so the checkpoint's JSON files stay exactly as the repository has them.
+    """
+    from transformers import AutoModelForSeq2SeqLM
+
+    folder = Path(location)
+    fmt, files = weight_files(folder)
+    if fmt != PICKLE:
+        raise ValueError(f"{folder} has no pytorch_model.bin to convert")
+    log.info("converting %s to model.safetensors (once)", files[0])
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder, dtype="auto", weights_only=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".convert-") as tmp:
+        model.save_pretrained(tmp)
+        written = sorted(Path(tmp).glob("model*.safetensors*"))
+        if not written:
+            raise RuntimeError(f"converting {folder}: transformers wrote no safetensors file")
+        for file in written:  # the index (if sharded) last, so readers never see it early
+            os.replace(file, folder / file.name)
+    return folder / "model.safetensors"
+
+
+def describe_format(location: str | Path) -> dict[str, Any]:
+    fmt, files = weight_files(location)
+    return {"weights_format": fmt, "weights_files": [f.name for f in files]}
+
+
+def load_unpickled(location: str | Path, files: list[Path], dtype: Any) -> Any:
+    """The model with its .bin files fully unpickled (``model.allow_pickle=true`` only).
+
+    transformers 5.24 reads every .bin with weights_only=True whatever ``weights_only=False``
+    says (its non-DeepSpeed path drops the argument), so the opt-in unpickles here and hands
+    transformers the tensors.
+    """
+    import torch
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM, GenerationConfig
+
+    state: dict[str, Any] = {}
+    for file in files:
+        data = torch.load(file, map_location="cpu", weights_only=False)
+        state.update({k: v for k, v in data.items() if isinstance(v, torch.Tensor)})
+    config = AutoConfig.from_pretrained(location)
+    model_class = AutoModelForSeq2SeqLM._model_mapping[type(config)]
+    model = model_class.from_pretrained(  # type: ignore[attr-defined]
+        None, config=config, state_dict=state, dtype=dtype
+    )
+    try:
+        model.generation_config = GenerationConfig.from_pretrained(location)
+    except OSError:  # no generation_config.json: what from_pretrained derives from config.json
+        model.generation_config = GenerationConfig.from_pretrained(
+            location, config_file_name="config.json", _from_model_config=True
+        )
+    return model

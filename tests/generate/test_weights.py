@@ -1,0 +1,102 @@
+"""pytorch_model.bin is read with weights_only semantics: tensors load, code never runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from summarize.generate.models import ModelSpec, ModelUnavailableError, load_seq2seq
+from summarize.generate.weights import weight_files
+
+CPU = torch.device("cpu")
+HUB_ID = "sshleifer/distilbart-cnn-12-6"  # ships only pytorch_model.bin
+
+
+def _copy(replicas: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    shutil.copytree(replicas / HUB_ID, folder)
+    return folder
+
+
+def _load(folder: Path, **options: object):
+    return load_seq2seq(
+        ModelSpec(str(folder)), model_root=None, device=CPU, dtype=torch.float32, **options
+    )
+
+
+class CodeRunningPickle:
+    """Unpickling this runs a shell command (creates ``marker``)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (f"touch {self.marker}",)
+
+
+def test_a_bin_checkpoint_loads_by_default(checkpoint_replicas: Path, tmp_path: Path) -> None:
+    loaded = _load(_copy(checkpoint_replicas, tmp_path))
+    assert loaded.weights_format == "pytorch_model.bin"
+    assert loaded.details()["weights_format"] == "pytorch_model.bin"
+
+
+@pytest.mark.parametrize("zipped", [True, False], ids=["zip", "legacy"])
+def test_a_code_running_pickle_is_refused_and_never_runs(
+    checkpoint_replicas: Path, tmp_path: Path, zipped: bool
+) -> None:
+    folder = _copy(checkpoint_replicas, tmp_path)
+    marker = tmp_path / "payload-ran"
+    weights = torch.load(folder / "pytorch_model.bin", weights_only=True)
+    weights["payload"] = CodeRunningPickle(marker)
+    torch.save(weights, folder / "pytorch_model.bin", _use_new_zipfile_serialization=zipped)
+    with pytest.raises(ModelUnavailableError) as info:
+        _load(folder)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(folder / "pytorch_model.bin") in message
+    assert "model.allow_pickle=true" in message
+    assert "model.safetensors" in message
+    assert not marker.exists()
+
+
+def test_allow_pickle_is_the_opt_in_to_full_unpickling(
+    checkpoint_replicas: Path, tmp_path: Path
+) -> None:
+    """A harmless object that is not a tensor: refused by default, read when allowed."""
+    folder = _copy(checkpoint_replicas, tmp_path)
+    weights = torch.load(folder / "pytorch_model.bin", weights_only=True)
+    torch.save({**weights, "args": argparse.Namespace(lr=1)}, folder / "pytorch_model.bin")
+    with pytest.raises(ModelUnavailableError, match="Namespace"):
+        _load(folder)
+    assert _load(folder, allow_pickle=True).weights_format == "pytorch_model.bin"
+
+
+def test_a_corrupt_bin_is_not_reported_as_unsafe(checkpoint_replicas: Path, tmp_path: Path) -> None:
+    folder = _copy(checkpoint_replicas, tmp_path)
+    (folder / "pytorch_model.bin").write_bytes(b"not a pickle")
+    with pytest.raises(ModelUnavailableError, match="could not be loaded") as info:
+        _load(folder)
+    assert "allow_pickle" not in str(info.value)
+
+
+def test_convert_to_safetensors_writes_once_and_loads_the_same_weights(
+    checkpoint_replicas: Path, tmp_path: Path
+) -> None:
+    folder = _copy(checkpoint_replicas, tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.glob("*.json")}
+    from_bin = _load(folder)
+    converted = _load(folder, convert_to_safetensors=True)
+    assert converted.weights_format == "safetensors"
+    assert [p.name for p in weight_files(folder)[1]] == ["model.safetensors"]
+    assert {p.name: p.read_bytes() for p in folder.glob("*.json")} == before  # JSON untouched
+    expected, got = from_bin.model.state_dict(), converted.model.state_dict()
+    assert expected.keys() == got.keys()
+    assert all(torch.equal(expected[k], got[k]) for k in expected)
+    stamp = (folder / "model.safetensors").stat().st_mtime_ns
+    _load(folder, convert_to_safetensors=True)
+    assert (folder / "model.safetensors").stat().st_mtime_ns == stamp  # not converted again
