@@ -1,23 +1,32 @@
-"""Pre-fetch every model a config names into a model root, for offline clusters.
+"""Fetch the models a config names, exactly the files loading them needs, for offline use.
 
-    python scripts/download_models.py --root /models +lang=[fa,fr] summarizer=distilbart-cnn
-    python scripts/download_models.py --root /models --all-presets
-    export SUMMARIZE_MODEL_ROOT=/models   # then run offline
+    python scripts/download_models.py                          # the default summariser
+    python scripts/download_models.py +lang=[fa,fr] summarizer=distilbart-cnn
+    python scripts/download_models.py --model facebook/mbart-large-50-many-to-many-mmt
+    python scripts/download_models.py --all-presets --root /models --convert
+    export SUMMARIZE_MODEL_ROOT=/models   # only with --root; then run offline
 
-Models land in <root>/<hub id>/ (the layout `model_root` expects). Needs network; not run in tests.
+Without --root, models go to the Hugging Face cache, where the job finds them by Hub id. With
+--root DIR they land in DIR/<hub id>/ (the layout model_root expects). Per repository: configs,
+every tokenizer file, and safetensors when the repository has them, else pytorch_model.bin; never
+TensorFlow, Flax, Rust, ONNX or CTranslate2 copies. --convert writes model.safetensors beside a
+pytorch_model.bin (read with weights_only) so loads are zero-copy. --list prints what would be
+fetched (size, licence) without downloading. Needs network; offline it says so in one line.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig, OmegaConf
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # runs from a plain checkout too
 
-from summarize.config import CONF_DIR, load_lang_config, register_configs
+from hydra import compose, initialize_config_dir  # noqa: E402
+from omegaconf import DictConfig, OmegaConf  # noqa: E402
 
-PATTERNS = ["*.json", "*.safetensors", "*.model", "*.spm", "*.txt", "sentencepiece*"]
+from summarize.config import CONF_DIR, load_lang_config, register_configs  # noqa: E402
 
 
 def models_named(cfg: DictConfig) -> list[tuple[str, str | None]]:
@@ -27,6 +36,8 @@ def models_named(cfg: DictConfig) -> list[tuple[str, str | None]]:
         named.append((cfg.summarizer.name_or_path, cfg.summarizer.revision))
     source = load_lang_config(cfg.source.lang)
     for code, lang in cfg.langs.items():
+        if code == cfg.source.lang:
+            continue  # no translation into the source language
         translator = cfg.translator if cfg.translator is not None else lang.translator
         name = translator.name_or_path.format(
             src=source.codes.opus_mt, tgt=lang.codes.opus_mt or code
@@ -48,43 +59,77 @@ def all_presets() -> list[tuple[str, str | None]]:
         ):
             cfg = compose(
                 "config",
-                overrides=[
-                    f"+lang=[{','.join(langs)}]",
-                    f"translator={translator}",
-                    "output.root=/unused",
-                ],
+                overrides=[f"+lang=[{','.join(langs)}]", f"translator={translator}"],
             )
-            named.extend(n for n in models_named(cfg) if not n[0].endswith("-en-en"))
+            named.extend(models_named(cfg))
     return list(dict.fromkeys(named))
 
 
-def main() -> None:
+def fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--root", required=True, type=Path, help="model root (SUMMARIZE_MODEL_ROOT)"
+        "--root", type=Path, default=None, help="model root (default: the Hugging Face cache)"
     )
-    parser.add_argument(
-        "--all-presets", action="store_true", help="every summarizer and translator preset"
-    )
+    parser.add_argument("--model", action="append", default=[], help="a Hub id (repeatable)")
+    parser.add_argument("--revision", default=None, help="with --model: a branch, tag or commit")
+    parser.add_argument("--all-presets", action="store_true", help="every preset's model")
+    parser.add_argument("--convert", action="store_true", help="safetensors beside every .bin")
+    parser.add_argument("--list", action="store_true", help="print what would be fetched")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, as for python -m summarize")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     register_configs()
-    if args.all_presets:
+    if args.model:
+        named = [(m, args.revision) for m in args.model]
+    elif args.all_presets:
         named = all_presets()
     else:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            named = models_named(
-                compose("config", overrides=[*args.overrides, "output.root=/unused"])
-            )
-    from huggingface_hub import snapshot_download
+            named = models_named(compose("config", overrides=args.overrides))
 
+    from summarize.generate.hub import fetch, hub_endpoint, hub_reachable, repo_files
+
+    if not hub_reachable():
+        return fail(
+            f"the Hugging Face Hub ({hub_endpoint()}) cannot be reached from here (offline); run "
+            f"this where there is network, then copy the folders (--root DIR, or the Hugging Face "
+            f"cache) to this machine"
+        )
+    failed = []
     for hub_id, revision in named:
-        target = args.root / hub_id
-        print(f"{hub_id}@{revision or 'main'} -> {target}", flush=True)
-        snapshot_download(hub_id, revision=revision, local_dir=target, allow_patterns=PATTERNS)
+        try:
+            files = repo_files(hub_id, revision)
+        except Exception as exc:  # missing repo, gated, network: one line each
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            print(f"error: {hub_id}: {reason}", file=sys.stderr)
+            failed.append(hub_id)
+            continue
+        print(
+            f"{hub_id}@{files.revision[:10]}: {len(files.files)} files, "
+            f"{files.size / 1e9:.2f} GB, licence {files.license or 'unknown'}",
+            flush=True,
+        )
+        if args.list:
+            continue
+        folder = fetch(files, args.root)
+        print(f"  -> {folder}", flush=True)
+        if args.convert:
+            from summarize.generate.models import quiet_loading
+            from summarize.generate.weights import PICKLE, convert_to_safetensors, weight_files
+
+            if weight_files(folder)[0] == PICKLE:
+                with quiet_loading():
+                    print(f"  -> {convert_to_safetensors(folder, hub_id)}", flush=True)
+    if failed:
+        return fail(f"{len(failed)} of {len(named)} models not fetched: {', '.join(failed)}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -9,6 +9,7 @@ import hydra
 from omegaconf import DictConfig
 
 from summarize.config import register_configs
+from summarize.run.dry_run import dry_run
 from summarize.run.local import run
 
 register_configs()
@@ -17,6 +18,12 @@ log = logging.getLogger("summarize")
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")
 def main(cfg: DictConfig) -> None:
+    if cfg.run.dry_run:  # resolve input and models only: no version, nothing generated
+        try:
+            sys.exit(dry_run(cfg))
+        except (ValueError, OSError) as exc:  # config and input problems
+            log.error("%s", exc)
+            sys.exit(2)
     try:
         result = run(cfg)
     except (ValueError, OSError, RuntimeError) as exc:  # config, input, model and disk problems

@@ -52,11 +52,14 @@ def locate(spec: ModelSpec, model_root: str | None) -> Located | None:
     return Located(cached, "cache") if cached else None
 
 
-def download_command(spec: ModelSpec, model_root: str | None) -> str:
-    """A command that fetches the model where there is network (pasteable as is)."""
-    revision = f" --revision {spec.revision}" if spec.revision else ""
+def download_command(specs: ModelSpec | list[ModelSpec], model_root: str | None) -> str:
+    """A command that fetches the models where there is network (pasteable as is)."""
+    specs = specs if isinstance(specs, list) else [specs]
+    models = " ".join(f"--model {s.name_or_path}" for s in specs)
+    revisions = {s.revision for s in specs} - {None}
+    revision = f" --revision {revisions.pop()}" if len(specs) == 1 and revisions else ""
     root = f" --root {model_root}" if model_root else ""
-    return f"python scripts/download_models.py --model {spec.name_or_path}{revision}{root}"
+    return f"python scripts/download_models.py {models}{revision}{root}"
 
 
 def missing_message(spec: ModelSpec, model_root: str | None) -> str:

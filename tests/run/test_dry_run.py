@@ -1,0 +1,76 @@
+"""run.dry_run=true resolves the input and every model, generates nothing, claims no version."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarize.run.dry_run import dry_run
+
+REPO = Path(__file__).resolve().parents[2]
+NEEDED = (
+    "sshleifer/distilbart-cnn-12-6",
+    "facebook/mbart-large-50-many-to-many-mmt",
+    "Helsinki-NLP/opus-mt-en-fr",
+)
+
+
+def test_every_model_present_prints_one_line_each_and_exits_0(
+    make_config, checkpoint_replicas: Path, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    cfg = make_config("+lang=[fa,fr]", f"model_root={checkpoint_replicas}")
+    assert dry_run(cfg) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("input: text ")
+    assert [line.split(" ", 1)[0] for line in lines[1:]] == list(NEEDED)
+    summariser, mbart, opus = lines[1:]
+    for shown in ("model_root", "pytorch_model.bin", "licence apache-2.0", "num_beams=4"):
+        assert shown in summariser
+    for shown in ("min_length=56", "max_length=142", "no_repeat_ngram_size=3"):
+        assert shown in summariser
+    assert "length_penalty=2.0" in summariser
+    assert "forced_bos_token=fa_IR" in mbart
+    assert "licence cc-by-4.0" in opus
+    assert not (tmp_path / "outputs").exists()  # no job folder, lock or version
+
+
+def test_every_missing_model_is_named_at_once_and_exits_2(
+    make_config,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty cache
+    cfg = make_config("+lang=[fa,fr]", f"model_root={tmp_path / 'models'}")
+    with caplog.at_level(logging.ERROR):
+        assert dry_run(cfg) == 2
+    missing = [line for line in capsys.readouterr().out.splitlines() if line.startswith("MISSING")]
+    assert len(missing) == 3
+    message = caplog.records[-1].getMessage()
+    for name in NEEDED:
+        assert f"--model {name}" in message
+    assert f"--root {tmp_path / 'models'}" in message
+
+
+def test_the_command_line_exits_2_naming_all_three(tmp_path: Path) -> None:
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
+    env.pop("SUMMARIZE_MODEL_ROOT", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "summarize", "+lang=[fa,fr]", "run.dry_run=true"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    for name in NEEDED:
+        assert name in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "outputs").exists()
