@@ -57,6 +57,10 @@ def test_missing_model_offline_fails_fast_with_the_fix(
     assert "sshleifer/distilbart-cnn-12-6" in message
     assert "SUMMARIZE_MODEL_ROOT" in message
     assert "summarizer.name_or_path=" in message
+    command = (
+        f"python scripts/download_models.py --model sshleifer/distilbart-cnn-12-6 --root {tmp_path}"
+    )
+    assert f"`{command}`" in message  # pasteable as is
 
 
 def test_model_root_maps_hub_ids_to_folders(tiny_models: dict[str, Path], tmp_path: Path) -> None:

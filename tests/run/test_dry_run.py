@@ -74,3 +74,34 @@ def test_the_command_line_exits_2_naming_all_three(tmp_path: Path) -> None:
         assert name in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "outputs").exists()
+
+
+def test_a_run_records_each_models_weights_and_effective_settings(
+    make_config, checkpoint_replicas: Path
+) -> None:
+    """The preset defaults, from replicas of the real checkpoints (.bin only), end to end."""
+    import json
+
+    from summarize.run.local import run
+
+    cfg = make_config(
+        "+lang=fa",
+        f"model_root={checkpoint_replicas}",
+        "generation.translation.max_new_tokens=8",  # keeps the random translator short
+    )
+    result = run(cfg)
+    manifest = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
+    summarizer = manifest["models"]["summarizer"]
+    assert summarizer["weights_format"] == "pytorch_model.bin"
+    assert summarizer["resolved_from"] == "model_root"
+    generation = summarizer["generation"]
+    assert {k: generation[k] for k in ("num_beams", "min_length", "max_length")} == {
+        "num_beams": 4,
+        "min_length": 56,
+        "max_length": 142,
+    }
+    assert (generation["no_repeat_ngram_size"], generation["length_penalty"]) == (3, 2.0)
+    assert generation["sources"]["num_beams"] == "config.json"
+    translator = manifest["models"]["translators"]["fa"]
+    assert translator["generation"]["forced_bos_token"] == "fa_IR"
+    assert translator["generation"]["sources"]["max_new_tokens"] == "override"
