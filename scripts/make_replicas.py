@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         help="default: the format of the repository's main branch",
     )
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # DIR --full-size ID ... works too
     known = sorted(
         p.parent.relative_to(args.checkpoints).as_posix()
         for p in args.checkpoints.glob("*/*/config.json")

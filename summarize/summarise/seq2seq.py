@@ -48,6 +48,8 @@ class Seq2SeqSummariser:
             self.chunk(t, lang) if t else [] for t, lang in zip(texts, langs, strict=True)
         ]
         current = {i: chunks for i, chunks in enumerate(first_chunks) if chunks}
+        # Tokens each article's current level reads: a level must shrink it, or stop.
+        sizes = {i: self.count(texts[i]) for i in current}
         final: dict[int, ArticleSummary] = {}
         target = self.generator.max_new_tokens or self.budget
         level = 0
@@ -61,9 +63,14 @@ class Seq2SeqSummariser:
             current = {}
             for i, parts in by_article.items():
                 joined = " ".join(p.text for p in parts if p.text)
-                done = len(parts) == 1 or self.count(joined) <= target
-                if done or level >= self.max_levels:
-                    notes = () if done else (f"reduction stopped after {level} levels",)
+                size = self.count(joined)
+                done = len(parts) == 1 or size <= target
+                # Summaries as long as their input (a model that runs to its limit on every
+                # chunk) would make every further level as big or bigger: stop, and say so.
+                grew = not done and size >= sizes[i]
+                if done or grew or level >= self.max_levels:
+                    why = ": the summaries were not shorter than their input" if grew else ""
+                    notes = () if done else (f"reduction stopped after {level} levels{why}",)
                     final[i] = ArticleSummary(
                         text=joined,
                         chunks=first_chunks[i],
@@ -74,6 +81,7 @@ class Seq2SeqSummariser:
                     )
                 else:  # the joined summaries are the next level's input
                     current[i] = self.chunk(joined, langs[i])
+                    sizes[i] = size
         return [
             final.get(i, ArticleSummary(text="", chunks=[], levels=0)) for i in range(len(texts))
         ]

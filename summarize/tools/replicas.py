@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,21 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _vocab_json(path: Path, vocab: dict[str, int], size: int | None, last: list[str]) -> int:
-    for i in range(0 if size is None else size - len(vocab) - len(last)):
-        vocab[_filler(i)] = len(vocab)
+def _vocab_json(
+    path: Path, vocab: dict[str, int], size: int | None, last: list[str], space: str
+) -> int:
+    """Write ``vocab`` padded to ``size`` entries (with ``last`` at the end).
+
+    Each filler joins two trained words (``<space>the`` + ``<space>city``): unreachable by the
+    merges, like the sentencepiece fillers, but decoding to real words, so a random model's
+    output re-encodes to about two tokens per filler (hierarchical reduction re-reads what it
+    wrote; byte-like fillers made it grow instead of shrink).
+    """
+    words = [t for t in vocab if t.startswith(space) and t[1:].isalpha()]
+    # Should a tiny corpus run out of pairs, the private-use fillers take over.
+    fillers = chain((a + b for a in words for b in words), map(_filler, count()))
+    while size is not None and len(vocab) < size - len(last):
+        vocab.setdefault(next(fillers), len(vocab))
     for token in last:
         vocab[token] = len(vocab)
     _write_json(path, vocab)
@@ -111,7 +124,7 @@ def _tokenizer(family: str, d: Path, lines: list[str], rows: int | None, hub_id:
     if family == "bart":  # vocab.json ends with <mask>, one past the model's rows (as on the Hub)
         vocab = train_bart_bpe(lines, d, vocab_size=1000)
         size = None if rows is None else rows + 1
-        return _vocab_json(d / "vocab.json", vocab, size, ["<mask>"]) - 1
+        return _vocab_json(d / "vocab.json", vocab, size, ["<mask>"], "\u0120") - 1
     if family in ("pegasus", "t5", "mt5"):  # pad 0, eos 1, unk 2
         ids = {"pad_id": 0, "eos_id": 1, "unk_id": 2, "bos_id": -1}
         n = _spm(
@@ -134,7 +147,7 @@ def _tokenizer(family: str, d: Path, lines: list[str], rows: int | None, hub_id:
         for piece in _pieces(d / "sentencepiece.bpe.model")[3:]:
             vocab.setdefault(piece, len(vocab))
         size = None if rows is None else rows - 108
-        return _vocab_json(d / "vocab.json", vocab, size, []) + 108
+        return _vocab_json(d / "vocab.json", vocab, size, [], "\u2581") + 108
     if family == "marian":  # </s> 0, <unk> 1, [>>xxx<< tags], pieces, <pad> last
         _spm(lines, d / "source.spm", "unigram", None)
         shutil.copyfile(d / "source.spm", d / "target.spm")
@@ -142,7 +155,7 @@ def _tokenizer(family: str, d: Path, lines: list[str], rows: int | None, hub_id:
         vocab = {"</s>": 0, "<unk>": 1}
         for token in [f">>{c}<<" for c in tags] + _pieces(d / "source.spm")[3:]:
             vocab.setdefault(token, len(vocab))
-        return _vocab_json(d / "vocab.json", vocab, rows, ["<pad>"])
+        return _vocab_json(d / "vocab.json", vocab, rows, ["<pad>"], "\u2581")
     raise ValueError(f"no replica tokenizer for family {family!r}")
 
 
@@ -224,6 +237,15 @@ def _write_weights(target: Path, fmt: str, seed: int) -> None:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = AutoModelForSeq2SeqLM.from_config(config)
+    raw = json.loads((target / "config.json").read_text(encoding="utf-8"))
+    head = getattr(model, "lm_head", None)
+    if raw.get("tie_word_embeddings") is False and head is not None:
+        # mT5 has its own output matrix; transformers 5 builds it tied to the embeddings (and
+        # unties on load when the file holds a separate one, as the real file does).
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed + 1)
+            untied = torch.randn_like(head.weight) * float(head.weight.detach().std())
+        head.weight = torch.nn.Parameter(untied)
     if fmt == "bin":  # a plain state dict, as the repositories' pytorch_model.bin files are
         torch.save(model.state_dict(), target / "pytorch_model.bin")
     elif fmt == "safetensors":

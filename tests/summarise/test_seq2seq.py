@@ -15,9 +15,12 @@ from summarize.summarise.seq2seq import Seq2SeqSummariser
 class FakeGenerator:
     """Returns `words` words per input; counts calls per level."""
 
-    def __init__(self, loaded: LoadedModel, words: int, limit: int | None = 8) -> None:
+    def __init__(
+        self, loaded: LoadedModel, words: int, limit: int | None = 8, word: str = "summary"
+    ) -> None:
         self.loaded = loaded
         self.words = words
+        self.word = word  # "the" is one token of the tiny BART tokenizer; "summary" is five
         self.limit = limit
         self.calls: list[int] = []
         self.inputs = 0
@@ -31,7 +34,7 @@ class FakeGenerator:
         self.calls.append(len(texts))
         return [
             Generated(
-                text=" ".join(["summary"] * self.words),
+                text=" ".join([self.word] * self.words),
                 n_input_tokens=10,
                 n_output_tokens=self.words,
                 hit_max_new_tokens=self.limit is not None and self.words >= self.limit,
@@ -66,11 +69,12 @@ def test_a_short_article_is_one_chunk_and_one_level(bart: LoadedModel) -> None:
 
 
 def test_long_articles_reduce_until_the_summary_fits(bart: LoadedModel) -> None:
-    generator = FakeGenerator(bart, words=20, limit=30)
+    generator = FakeGenerator(bart, words=20, limit=30, word="the")
     summariser = Seq2SeqSummariser(generator, max_input_tokens=64)
     summary = summariser.summarise([long_text(60)], ["en"])[0]
     assert len(summary.chunks) > 4
     assert summary.levels >= 2
+    assert summary.notes == ()  # it fitted, no level limit stopped it
     assert len(generator.calls) == summary.levels
     assert generator.calls[0] == len(summary.chunks)
     # chunks tile the normalised text in order
@@ -79,12 +83,24 @@ def test_long_articles_reduce_until_the_summary_fits(bart: LoadedModel) -> None:
 
 
 def test_reduction_stops_at_max_levels_with_a_note(bart: LoadedModel) -> None:
-    generator = FakeGenerator(bart, words=40, limit=8)  # outputs never fit the target
+    generator = FakeGenerator(bart, words=30, limit=8, word="the")  # shrinks, slowly
     summariser = Seq2SeqSummariser(generator, max_input_tokens=64, max_levels=2)
     summary = summariser.summarise([long_text(60)], ["en"])[0]
     assert summary.levels == 2
     assert summary.notes == ("reduction stopped after 2 levels",)
     assert summary.hit_max_new_tokens
+
+
+def test_reduction_stops_when_a_level_does_not_shrink_the_text(bart: LoadedModel) -> None:
+    """Summaries longer than their chunks would grow every level: one level, and a note."""
+    generator = FakeGenerator(bart, words=80, limit=200)
+    summariser = Seq2SeqSummariser(generator, max_input_tokens=64, max_levels=8)
+    summary = summariser.summarise([long_text(60)], ["en"])[0]
+    assert summary.levels == 1
+    assert generator.calls == [len(summary.chunks)]
+    assert summary.notes == (
+        "reduction stopped after 1 levels: the summaries were not shorter than their input",
+    )
 
 
 def test_empty_texts_give_empty_summaries(bart: LoadedModel) -> None:
