@@ -43,7 +43,8 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from summarize.publish.card import build_card
-from summarize.publish.report import FinishedRun, iter_records, read_finished_run, scan_records
+from summarize.publish.report import FinishedRun, read_finished_run, scan_records
+from summarize.run.layout import read_records
 from summarize.run.writer import write_json_atomic
 
 log = logging.getLogger("summarize")
@@ -141,7 +142,7 @@ def to_row(record: dict[str, Any], features: Features) -> dict[str, Any]:
 
 
 def _rows(path: str, features: Features) -> Iterator[dict[str, Any]]:
-    for record in iter_records(Path(path)):
+    for record in read_records(Path(path)):
         yield to_row(record, features)
 
 

@@ -19,12 +19,13 @@ import json
 import random
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from summarize.publish.tables import fmt, metric_tables
+from summarize.run.layout import read_records
 from summarize.run.writer import write_text_atomic
 
 REPORT = "report.html"
@@ -83,17 +84,6 @@ def model_licences(manifest: Mapping[str, Any]) -> dict[str, str | None]:
             chosen = shared or ((config.get("langs") or {}).get(code) or {}).get("translator")
             used[f"translator.{code}"] = (chosen or {}).get("license")
     return used
-
-
-def iter_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
 
 
 def direction(code: str | None, langs: Mapping[str, Any]) -> str:
@@ -212,7 +202,7 @@ class RecordScan:
 
 def scan_records(path: Path) -> RecordScan:
     scan = RecordScan()
-    for record in iter_records(path):
+    for record in read_records(path):
         scan.add(record)
     return scan
 
