@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from summarize.checks import check_translation
+from summarize.checks.translation import check_translation
 from summarize.tools.bench.frank import correlations, supports
 from summarize.tools.bench.translation import changed_digit
 
