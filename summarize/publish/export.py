@@ -95,6 +95,12 @@ def record_features(manifest: dict[str, Any]) -> Features:
             "summary": Value("string"),
             **{f"translation_{code}": Value("string") for code in summaries},
             **{f"article_translation_{code}": Value("string") for code in articles},
+            # The weight-free checks (records.jsonl has the details: spans, evidence, reasons).
+            "needs_review": Value("bool"),
+            "summary_support": Value("float64"),
+            "summary_flag": Value("bool"),
+            **{f"translation_{code}_flags": List(Value("string")) for code in summaries},
+            **{f"article_translation_{code}_flags": List(Value("string")) for code in articles},
             "reference": Value("string"),
             "source_sha256": Value("string"),
             "chunk_count": Value("int32"),
@@ -134,10 +140,24 @@ def to_row(record: dict[str, Any], features: Features) -> dict[str, Any]:
         "notes": record.get("notes") or [],
         **{name: _fit(record.get(name), features[name]) for name in ("error", "model", "timings")},
     }
+    checks = record.get("checks") or {}
+    summary_checks = checks.get("summary") or {}
+    row["needs_review"] = checks.get("needs_review")
+    row["summary_support"] = summary_checks.get("support")
+    row["summary_flag"] = summary_checks.get("flag")
+    translation_checks = checks.get("translations") or {}
     for name in features:
-        for prefix, part in (("translation_", "summary"), ("article_translation_", "article")):
-            if name.startswith(prefix):
-                row[name] = (translations.get(name.removeprefix(prefix)) or {}).get(part)
+        for prefix, part in (("article_translation_", "article"), ("translation_", "summary")):
+            if not name.startswith(prefix):
+                continue
+            code = name.removeprefix(prefix)
+            if code.endswith("_flags"):
+                code = code.removesuffix("_flags")
+                found = ((translation_checks.get(code) or {}).get(part)) or {}
+                row[name] = found.get("flags") or []
+            else:
+                row[name] = (translations.get(code) or {}).get(part)
+            break
     return row
 
 

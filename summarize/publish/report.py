@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.publish.review import ReviewQueue
 from summarize.publish.tables import fmt, metric_tables
 from summarize.run.layout import read_records
 from summarize.run.writer import write_text_atomic
@@ -143,9 +144,11 @@ class RecordScan:
     input_chars: Reservoir = field(default_factory=Reservoir)
     summary_chars: Reservoir = field(default_factory=Reservoir)
     compression: Reservoir = field(default_factory=Reservoir)
+    review: ReviewQueue = field(default_factory=ReviewQueue)
 
     def add(self, record: Mapping[str, Any]) -> None:
         self.read += 1
+        self.review.add(record)
         error = record.get("error")
         lang = str(record.get("lang") or "?")
         tally = self.sources[lang]
@@ -251,6 +254,7 @@ def render_report(run: FinishedRun, scan: RecordScan) -> str:
         stages=[(name, s, 100 * s / total) for name, s in stages.items()],
         tables=metric_tables(metrics, skip=("counts", "throughput", "stage_seconds")),
         scan=scan,
+        review=scan.review.items(),
         targets=list(run.langs),
         langs=run.langs,
         direction=lambda code: direction(code, run.langs),

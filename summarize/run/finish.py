@@ -19,6 +19,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from summarize.checks.tally import ChecksTally
 from summarize.evaluate.aggregate import Aggregator
 from summarize.evaluate.record import EvaluationSettings
 from summarize.run.layout import ERRORS, MANIFEST, METRICS, RECORDS, read_records
@@ -119,6 +120,7 @@ class Tally:
     errors_by_code: Counter[str] = field(default_factory=Counter)
     stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     evaluation: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -138,6 +140,7 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
     """Reads records.jsonl once; rebuilds errors.jsonl from it on the way (a fresh temp file)."""
     tally = Tally()
     aggregator = Aggregator(settings)
+    checks = ChecksTally()
     for stage in ("normalise", "summarize", "translate"):
         tally.stage_seconds[stage] = 0.0
     temp = version_dir / f".{ERRORS}.tmp"
@@ -164,8 +167,10 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
             tally.stage_seconds["summarize"] += timings.get("summarize_s", 0.0)
             tally.stage_seconds["translate"] += sum((timings.get("translate_s") or {}).values())
             aggregator.add(record)
+            checks.add(record)
     temp.replace(version_dir / ERRORS)
     tally.evaluation = aggregator.result()
+    tally.checks = checks.result()
     return tally
 
 

@@ -177,6 +177,7 @@ def _write_run(
             "previous_records": str(previous.path) if previous.path else None,
         },
         **tally.evaluation,
+        "checks": tally.checks,
     }
     exceeded = tally.failure_ratio > cfg.run.max_failure_ratio
     manifest = build_manifest(cfg, job, version_dir, started_at, counts)

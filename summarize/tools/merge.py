@@ -70,7 +70,12 @@ def merge(root: Path, job: str) -> Path:
         config = manifests[0]["config"]
         tally = tally_version(version_dir, evaluation_settings(config))
         counts = tally.counts
-        metrics = {"counts": counts, "merged_from": [str(s) for s in shards], **tally.evaluation}
+        metrics = {
+            "counts": counts,
+            "merged_from": [str(s) for s in shards],
+            **tally.evaluation,
+            "checks": tally.checks,
+        }
         manifest = {
             **manifests[0],
             "job": job,
