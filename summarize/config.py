@@ -62,8 +62,9 @@ class SummarizerConfig:
     languages: list[str] | None = None  # languages it summarises; null: any
     license: str | None = None
     # extractive only
-    method: str = "centroid"  # lead | centroid
-    sentences: int = 3
+    method: str = "lead_words"  # lead_words | lead | centroid
+    sentences: int = 3  # at most this many sentences (lead: exactly the first this many)
+    words: int | None = 70  # lead_words, centroid: stop once the summary has this many words
 
 
 @dataclass
@@ -260,8 +261,14 @@ def validate(cfg: Any) -> None:
         )
     if cfg.task == "translate" and not cfg.langs:
         raise ValueError("task=translate needs a target language: add +lang=fa (or +lang=[fa,fr])")
-    if cfg.summarizer.method not in ("lead", "centroid"):
-        raise ValueError(f"summarizer.method={cfg.summarizer.method!r}: use lead or centroid")
+    if cfg.summarizer.method not in ("lead_words", "lead", "centroid"):
+        raise ValueError(
+            f"summarizer.method={cfg.summarizer.method!r}: use lead_words, lead or centroid"
+        )
+    if cfg.summarizer.sentences < 1 or (
+        cfg.summarizer.words is not None and cfg.summarizer.words < 1
+    ):
+        raise ValueError("summarizer.sentences must be >= 1 and summarizer.words >= 1 (or null)")
     if cfg.runtime.batch_tokens < 64 or cfg.runtime.window_articles < 1:
         raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
     if cfg.runtime.backend not in ("torch", "ct2"):

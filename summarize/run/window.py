@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from summarize.evaluate.record import RecordEvaluator, evaluation_settings
 from summarize.generate.models import ModelCache, pick_device, pick_dtype
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
-from summarize.run.keys import digest, input_key, model_fingerprint
+from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
 from summarize.run.record import build_record
 from summarize.run.reuse import PreviousRecords
 from summarize.source.screening import Screen
@@ -90,6 +90,7 @@ class Job:
         }
         self.summary_fingerprint = digest(
             "summary",
+            PIPELINE_VERSION,
             self._summariser_fingerprint(),
             OmegaConf.to_container(cfg.generation.summary),
             OmegaConf.to_container(cfg.chunking),
@@ -107,6 +108,7 @@ class Job:
         return {
             "extractive": self.cfg.summarizer.method,
             "sentences": self.cfg.summarizer.sentences,
+            "words": self.cfg.summarizer.words,
         }
 
     def translation_fingerprint(self, source: str, target: str) -> str:
@@ -117,6 +119,7 @@ class Job:
                 translator = self.translators.get(source, target)
                 fingerprint = digest(
                     "translation",
+                    PIPELINE_VERSION,
                     model_fingerprint(translator.generator.loaded),
                     translator.direction,
                     OmegaConf.to_container(self.cfg.generation.translation),
