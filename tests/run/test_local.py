@@ -186,3 +186,46 @@ def test_translate_article_translates_the_whole_article_too(
         record["keys"]["translations"]["fa"]["article"]
         != record["keys"]["translations"]["fa"]["summary"]
     )
+
+
+def test_every_record_carries_its_checks_and_metrics_count_the_flags(
+    tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    from fixtures.runs import run_articles
+
+    articles = [
+        {"id": "a", "lang": "en", "text": "The council met on Monday. It approved 12 new schools."},
+        {
+            "id": "b",
+            "lang": "en",
+            "text": "Rain fell in Lyon. The river rose by 2 metres overnight.",
+        },
+    ]
+    version = run_articles(
+        tmp_path,
+        articles,
+        "summarizer=extractive",
+        "+lang=fr",
+        "translator=custom",
+        f"translator.name_or_path={tiny_models['marian']}",
+        "generation.translation.max_new_tokens=8",
+    )
+    records = read_records(version)
+    for record in records:
+        checks = record["checks"]
+        # the extractive summary is the article's own sentences: fully supported
+        assert checks["summary"]["support"] == 1.0
+        assert checks["summary"]["flag"] is False
+        assert checks["summary"]["unsupported"] == []
+        # a random-weight translator's gibberish fails checks (numbers lost, wrong language, ...)
+        flags = checks["translations"]["fr"]["summary"]["flags"]
+        assert flags
+        assert checks["needs_review"] is True
+    metrics = json.loads((version / "metrics.json").read_text("utf-8"))
+    assert metrics["checks"]["summary"]["en"]["flagged"] == {"count": 0, "of": 2, "share": 0.0}
+    assert metrics["checks"]["needs_review"]["count"] == 2
+    assert metrics["checks"]["translation"]["fr"]["any_flag"]["count"] == 2
+    lost_numbers = sum(
+        "numbers" in r["checks"]["translations"]["fr"]["summary"]["flags"] for r in records
+    )
+    assert metrics["checks"]["translation"]["fr"]["numbers"]["count"] == lost_numbers
