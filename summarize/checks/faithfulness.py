@@ -166,7 +166,7 @@ def score_summary(
          "unsupported": [{"start": 12, "end": 19, "text": "Lisbon", "kind": "entity"}]}
 
     Offsets are character offsets into ``summary`` (``source`` spans into the source text). An
-    empty summary has support 0.0 and is flagged; a sentence with no content word counts as 1.0.
+    empty summary (no letter or digit at all) has support 0.0 and is flagged; a sentence with no content word counts as 1.0.
     Pass a ``SourceIndex`` (``index_source``) to score several summaries of one source; the other
     keywords exist for the benchmark's two-fold tuning.
     """
@@ -177,7 +177,7 @@ def score_summary(
     supports: list[float] = []
     unsupported: list[dict[str, Any]] = []
     for a, b in sentence_spans(summary, code):
-        if not summary[a:b].strip():
+        if not any(c.isalnum() for c in summary[a:b]):  # blank, or only U+FFFD/punctuation
             continue
         items = _items(summary, a, b, code, cased)
         scores = _item_scores(items, index, window, alpha)

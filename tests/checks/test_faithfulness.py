@@ -111,6 +111,9 @@ def test_one_index_serves_several_summaries() -> None:
 def test_empty_and_unsupported_summaries_are_flagged() -> None:
     empty = score_summary("", SOURCE_EN, "en")
     assert (empty["support"], empty["flag"], empty["sentences"]) == (0.0, True, [])
+    # undecodable bytes (a byte-level model's garbage) are no content either
+    garbage = score_summary("\ufffd\ufffd\ufffd \ufffd.", SOURCE_EN, "en")
+    assert (garbage["support"], garbage["flag"]) == (0.0, True)
     made_up = score_summary("Volcanic ash grounded flights across Iceland.", SOURCE_EN, "en")
     assert made_up["support"] < THRESHOLD
     assert made_up["flag"] is True
