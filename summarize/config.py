@@ -296,8 +296,16 @@ def validate(cfg: Any) -> None:
         raise ValueError("source.encoding_errors must be replace or strict")
 
 
-# conf/ sits beside the package in the source tree (installed with `pip install -e .`).
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+def _conf_dir() -> Path:
+    """summarize/conf in an installed wheel; conf/ beside the package in a checkout or -e install."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "conf", package.parent / "conf"):
+        if (candidate / "config.yaml").is_file():
+            return candidate
+    raise ImportError(f"summarize's config folder is missing beside {package}: reinstall summarize")
+
+
+CONF_DIR = _conf_dir()
 
 
 def lang_config_path(code: str) -> Path:
