@@ -21,6 +21,7 @@ from omegaconf import DictConfig
 
 from summarize.config import validate
 from summarize.evaluate.record import evaluation_settings
+from summarize.generate.models import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.finish import build_manifest, publish, tally_version, write_finished
 from summarize.run.keys import input_key, shard_of
@@ -74,16 +75,35 @@ def input_stream(cfg: DictConfig, done: set[str]) -> Iterator[Article | RecordEr
         yield item
 
 
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the folders this run created, deepest first, as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (another run, or a version was claimed) or already gone
+            return
+
+
 def run(cfg: DictConfig) -> RunResult:
     validate(cfg)
     check_source(cfg.source)
+    pick_device(cfg.runtime.device)  # a device this machine lacks fails before anything is written
     job_dir = job_folder(cfg)
+    created = [p for p in (job_dir, *job_dir.parents) if not p.exists()]
     try:
         job_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OSError(
             f"cannot create {job_dir} ({exc.strerror}): choose a writable output.root"
         ) from exc
+    try:
+        return _start_and_write(cfg, job_dir)
+    except BaseException:
+        _remove_if_empty(created)  # a failed start leaves no empty job folder behind
+        raise
+
+
+def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
     with JobLock(job_dir, cfg.run.lock_stale_after_s) as lock:
         finished = finished_versions(job_dir)
         previous = PreviousRecords(
