@@ -1,12 +1,16 @@
 """Export a finished run as a Hugging Face dataset: ``python -m summarize.publish.export run=DIR``.
 
-The export lands in ``<run>/hf/``, laid out like the Hub repo that ``push_to_hub`` creates, so
-the card's ``configs`` point at the right files both here and on the Hub::
+The export lands in ``<run>/hf/``, the one folder users are pointed at: ``load_from_disk`` and
+``load_dataset`` both take it as it is, and it is laid out like the Hub repo that ``push_to_hub``
+creates, so the card's ``configs`` point at the right files both here and on the Hub::
 
-    <run>/hf/README.md                              dataset card (summarize/publish/card.py)
-    <run>/hf/data/train-00000-of-00001.parquet      Parquet shards (load_dataset("parquet", ...))
-    <run>/hf/dataset/                               save_to_disk (datasets.load_from_disk)
+    <run>/hf/dataset_dict.json, train/              save_to_disk (datasets.load_from_disk(<run>/hf))
+    <run>/hf/README.md                              dataset card; its ``configs`` send
+    <run>/hf/data/train-00000-of-00001.parquet      datasets.load_dataset(<run>/hf) to the Parquet
     <run>/hf/export.json                            what was exported, from which run, when
+
+A saved DatasetDict rather than a Dataset at the root: ``load_dataset`` refuses a folder with a
+top-level ``state.json`` (a saved Dataset), and both loaders then return the same ``{"train": ...}``.
 
 Shape. One split, ``train``: a run is one batch of inputs, not a train/test partition. Target
 languages are columns (``translation_fa``, ``translation_fr``, plus ``article_translation_<code>``
@@ -53,7 +57,8 @@ MAX_SHARD_BYTES = 500 * 1024 * 1024  # datasets' own default for push_to_hub sha
 USAGE = """\
 usage: python -m summarize.publish.export run=OUTPUTS/JOB/VERSION [license=ID] [push_to_hub=ORG/NAME]
 
-Exports a finished run to <run>/hf/ (dataset card, Parquet shards, save_to_disk copy).
+Exports a finished run to <run>/hf/: datasets.load_from_disk and load_dataset both read it
+(save_to_disk copy, Parquet shards, dataset card).
   run=DIR             the version folder (or <root>/<job>/latest); required
   license=ID          dataset licence for the card (default: config.export.license, else the
                       most restrictive licence of the models used, else "other")
@@ -194,14 +199,14 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
                 f"{run.records} has {len(rows)} records but manifest.json counts {expected} read: "
                 "the run was changed after it finished; rerun the job"
             )
-        DatasetDict({SPLIT: rows}).save_to_disk(str(temp / "dataset"))
+        DatasetDict({SPLIT: rows}).save_to_disk(str(temp))  # beside the .cache, removed below
         shards = _write_parquet(rows, temp / "data")
         card = build_card(run, features, scan_records(run.records), license, SPLIT)
         card.save(temp / "README.md")
         write_json_atomic(
             temp / MARKER,
             {
-                "format": "summarize.publish.export/1",
+                "format": "summarize.publish.export/2",  # /1 kept save_to_disk in hf/dataset/
                 "run": f"{run.manifest.get('job')}/{run.manifest.get('version')}",
                 "exported_at": datetime.now(UTC).isoformat(),
                 "license": card.data.to_dict()["license"],
@@ -224,7 +229,7 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
 
 def push(export_dir: Path, repo_id: str) -> None:
     """The library's own uploads: parquet shards under data/, then our card as README.md."""
-    dataset = load_from_disk(str(export_dir / "dataset"))
+    dataset = load_from_disk(str(export_dir))
     assert isinstance(dataset, DatasetDict)
     dataset.push_to_hub(repo_id)
     card = DatasetCard.load(export_dir / "README.md")
