@@ -54,9 +54,9 @@ def test_extractive_runs_with_no_model_and_two_runs_give_two_versions(
 
 
 def test_jsonl_source_one_record_per_line(
-    make_config: Callable[..., DictConfig], shared_data: Path
+    make_config: Callable[..., DictConfig], dev_data: Path
 ) -> None:
-    source = shared_data / "cnndm_frank_dev.jsonl"
+    source = dev_data / "cnndm_frank_dev.jsonl"
     result = run(
         make_config(
             "source=jsonl",
@@ -138,11 +138,11 @@ def test_fifty_thousand_word_article_is_fully_chunked_and_reduced(
     make_config: Callable[..., DictConfig],
     tiny_models: dict[str, Path],
     tmp_path: Path,
-    shared_data: Path,
+    dev_data: Path,
 ) -> None:
     sentences = [
         json.loads(line)["text"]
-        for line in (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()
+        for line in (dev_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()
     ]
     words: list[str] = []
     for text in sentences * 20:
