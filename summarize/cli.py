@@ -19,9 +19,8 @@ from hydra.errors import HydraException, MissingConfigException, OverrideParseEx
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
-_UNKNOWN_KEY = (ConfigKeyError, ConfigAttributeError)
-
 EXIT_USAGE = 2
+_UNKNOWN_KEY = (ConfigKeyError, ConfigAttributeError)
 FULL_ERROR = "HYDRA_FULL_ERROR"
 # Set once the job function runs: an OmegaConf error after that is a bug, not a user's mistake.
 _job_started = False
@@ -38,14 +37,9 @@ def wants_traceback() -> bool:
     return _user_full_error == "1"
 
 
-def _closest(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _hint(word: str, choices: list[str], prefix: str = "") -> str:
-    close = _closest(word, choices)
-    return f" (did you mean {prefix}{close}?)" if close else ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {prefix}{close[0]}?)" if close else ""
 
 
 def unknown_key_message(full_key: str, schema: Any, cfg: Any = None) -> str:
@@ -70,7 +64,7 @@ def check_known_keys(cfg: DictConfig, schema_type: type) -> None:
     try:
         OmegaConf.merge(schema, OmegaConf.to_container(cfg, resolve=False))
     except _UNKNOWN_KEY as exc:
-        raise ValueError(unknown_key_message(exc.full_key, schema, cfg)) from exc
+        raise ValueError(unknown_key_message(str(exc.full_key), schema, cfg)) from exc
 
 
 def _first_line(text: str) -> str:
