@@ -74,6 +74,11 @@ def test_readme_commands_run_as_written(tmp_path: Path) -> None:
         "HF_HUB_OFFLINE": "1",
         "HF_DATASETS_CACHE": str(tmp_path / "hf-datasets"),
     }
+    # Commands that read ../shared run in a folder beside a link to it: what they write stays here.
+    beside_shared = tmp_path / "checkout"
+    beside_shared.mkdir()
+    if SHARED.is_dir():
+        (tmp_path / "shared").symlink_to(SHARED, target_is_directory=True)
     ran = []
     for lang, command in commands(README.read_text("utf-8")):
         if reason_not_run(command):
@@ -83,7 +88,7 @@ def test_readme_commands_run_as_written(tmp_path: Path) -> None:
         else:  # the README's scripts/ and /tmp/tiny, here: the checkout's and this test's own
             command = command.replace(TINY, str(tmp_path / "tiny"))
             command = command.replace("python scripts/", f"python {REPO}/scripts/")
-            args, cwd = ["bash", "-c", command], REPO if "../shared" in command else work
+            args, cwd = ["bash", "-c", command], beside_shared if "../shared" in command else work
         result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, (command, result.stderr[-2000:])
         ran.append(command)
