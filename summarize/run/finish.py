@@ -24,7 +24,7 @@ from summarize.evaluate.aggregate import Aggregator
 from summarize.evaluate.record import EvaluationSettings
 from summarize.run.layout import ERRORS, MANIFEST, METRICS, RECORDS, read_records
 from summarize.run.writer import RecordWriter, write_json_atomic
-from summarize.source.readers import input_hashes, input_path
+from summarize.source.files import input_identity, input_path
 
 log = logging.getLogger("summarize")
 
@@ -100,7 +100,10 @@ def build_manifest(
         "inputs": {
             "kind": cfg.source.kind,
             "path": str(input_path(cfg.source)),
-            "sha256": input_hashes(cfg.source),
+            "sha256": {
+                name: identity["sha256"]
+                for name, identity in input_identity(cfg.source)["files"].items()
+            },
         },
         "models": {
             "summarizer": summariser.loaded.describe() if summariser else None,

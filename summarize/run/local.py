@@ -38,7 +38,8 @@ from summarize.run.versions import (
 )
 from summarize.run.window import Job
 from summarize.run.writer import RecordWriter
-from summarize.source.readers import check_source, count_inputs, read_source
+from summarize.source.files import check_source
+from summarize.source.readers import count_inputs, read_source
 
 log = logging.getLogger("summarize")
 
