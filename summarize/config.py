@@ -308,27 +308,6 @@ def validate(cfg: Any) -> None:
         )
     if cfg.source.encoding_errors not in ("replace", "strict"):
         raise ValueError("source.encoding_errors must be replace or strict")
-    _validate_robustness(cfg)
-
-
-def _validate_robustness(cfg: Any) -> None:
-    if cfg.source.compression not in ("none", "gzip"):
-        raise ValueError("source.compression must be none or gzip")
-    if cfg.source.max_record_chars < 1:
-        raise ValueError("source.max_record_chars must be at least 1")
-    if cfg.source.lang not in known_languages():
-        raise ValueError(
-            f"source.lang={cfg.source.lang!r} has no conf/lang/<code>.yaml; "
-            f"use one of {', '.join(sorted(known_languages()))}"
-        )
-    if not re.match(r"^(auto|cpu|mps|cuda(:\d+)?)$", str(cfg.runtime.device)):
-        raise ValueError(
-            f"runtime.device={cfg.runtime.device!r}: use auto, cpu, cuda, cuda:N or mps"
-        )
-    if cfg.runtime.dtype not in ("auto", "float32", "bfloat16", "float16"):
-        raise ValueError(
-            f"runtime.dtype={cfg.runtime.dtype!r}: use auto, float32, bfloat16 or float16"
-        )
 
 
 def _conf_dir() -> Path:

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, cast
 
-from summarize.config import SourceConfig
+from summarize.config import SourceConfig, known_languages
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # First bytes of files that are not UTF-8 text (UTF-32 before UTF-16: they share a prefix).
@@ -197,6 +197,15 @@ def input_path(cfg: SourceConfig) -> Path:
 
 def check_source(cfg: SourceConfig) -> None:
     """Fail before any model is loaded when the input cannot be found or is not what it claims."""
+    if cfg.compression not in ("none", "gzip"):
+        raise ValueError(f"source.compression={cfg.compression!r}: use none or gzip")
+    if cfg.max_record_chars < 1:
+        raise ValueError("source.max_record_chars must be at least 1")
+    if cfg.lang not in known_languages():
+        raise ValueError(
+            f"source.lang={cfg.lang!r} has no conf/lang/<code>.yaml; "
+            f"use one of {', '.join(sorted(known_languages()))}"
+        )
     path = input_path(cfg)
     if cfg.kind == "hf" and not path.exists():
         return  # a Hub dataset name
