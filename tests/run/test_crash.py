@@ -150,6 +150,8 @@ def test_a_signal_stops_after_the_window_and_says_how_to_resume(
     assert command.endswith("run.resume=v0001")
     assert not (root / "summarize" / ".lock").exists()  # released
     assert len(lines(version / "records.jsonl")) == 6  # both windows flushed, nothing more
+    if signal_name == "int":
+        return  # the printed command is the same kind; running it once (term) is enough
     resumed = subprocess.run(
         [sys.executable, *shlex.split(command)[1:]], capture_output=True, text=True, timeout=300
     )
