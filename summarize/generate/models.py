@@ -72,15 +72,16 @@ def resolve_location(spec: ModelSpec, model_root: str | None) -> str:
     if direct.is_dir():
         return str(direct.resolve())
     if model_root and not direct.is_absolute():
-        root = Path(model_root).expanduser().resolve()
-        mapped = (root / spec.name_or_path).resolve()
-        if not mapped.is_relative_to(root):  # "../../x" must not leave the model root
+        root = Path(os.path.normpath(Path(model_root).expanduser().absolute()))
+        # Lexically: "../../x" must not leave the model root; links placed inside it may.
+        mapped = Path(os.path.normpath(root / spec.name_or_path))
+        if not mapped.is_relative_to(root):
             raise ModelUnavailableError(
                 f"{spec.override_key}={spec.name_or_path!r} leads out of model_root={model_root}; "
                 "give a Hub id under it, or an absolute path"
             )
         if mapped.is_dir():
-            return str(mapped)
+            return str(mapped.resolve())
     from huggingface_hub import snapshot_download
 
     try:  # already in the local Hugging Face cache
