@@ -16,6 +16,7 @@ from summarize.cli import (
     wants_traceback,
 )
 from summarize.config import CONF_DIR, Config, register_configs
+from summarize.run.signals import Interrupted, report_interruption
 
 register_configs()
 log = logging.getLogger("summarize")
@@ -30,6 +31,11 @@ def main(cfg: DictConfig) -> None:
     try:
         check_known_keys(cfg, Config)
         result = run(cfg)
+    except Interrupted as stop:
+        sys.exit(report_interruption(stop, sys.argv[1:]))
+    except KeyboardInterrupt:  # before the run's own handlers were set (loading, composing)
+        log.error("interrupted before any record was written; nothing to resume")
+        sys.exit(130)
     except (ValueError, OSError, RuntimeError) as exc:  # config, input, model and disk problems
         if wants_traceback():
             raise

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,14 @@ class SourceConfig:
     # Declared language vs detected (lingua): "process" (note it), "skip" (error record) or
     # "route" (process as the detected language). "off" skips detection.
     language_check: str = "process"
+    # jsonl/csv: "gzip" reads a gzip-compressed file as it is.
+    compression: str = "none"
+    # A record whose text is longer is an error record (record_too_large), never held whole.
+    max_record_chars: int = 1_000_000
+    # An input with no record at all is an error (exit 2, nothing published) unless this is true.
+    allow_empty: bool = False
+    # text: read files that are links to places outside source.path.
+    follow_symlinks: bool = False
 
 
 @dataclass
@@ -172,7 +181,12 @@ class RunOptions:
     incremental: bool = True
     # Exit non-zero when more than this share of input records failed.
     max_failure_ratio: float = 0.05
+    # A lock written by another host whose heartbeat is older than this is taken over.
     lock_stale_after_s: float = 3600.0
+    # Resume even though the config or the input differ from the version's claim (recorded).
+    resume_force: bool = False
+    # Only finish a version (v0003 or latest) from its records: derived files, manifest, latest.
+    finish: str | None = None
 
 
 @dataclass
@@ -306,6 +320,13 @@ def _conf_dir() -> Path:
 
 
 CONF_DIR = _conf_dir()
+
+
+@cache
+def known_languages() -> frozenset[str]:
+    """Language codes with a conf/lang/<code>.yaml: the only values a record's lang may take."""
+    found = (p.stem for p in (CONF_DIR / "lang").glob("*.yaml"))
+    return frozenset(code for code in found if re.match(r"^[a-z]{2,3}$", code))
 
 
 def lang_config_path(code: str) -> Path:

@@ -71,8 +71,15 @@ def resolve_location(spec: ModelSpec, model_root: str | None) -> str:
     direct = Path(spec.name_or_path).expanduser()
     if direct.is_dir():
         return str(direct.resolve())
-    if model_root:
-        mapped = Path(model_root).expanduser() / spec.name_or_path
+    if model_root and not direct.is_absolute():
+        root = Path(os.path.normpath(Path(model_root).expanduser().absolute()))
+        # Lexically: "../../x" must not leave the model root; links placed inside it may.
+        mapped = Path(os.path.normpath(root / spec.name_or_path))
+        if not mapped.is_relative_to(root):
+            raise ModelUnavailableError(
+                f"{spec.override_key}={spec.name_or_path!r} leads out of model_root={model_root}; "
+                "give a Hub id under it, or an absolute path"
+            )
         if mapped.is_dir():
             return str(mapped.resolve())
     from huggingface_hub import snapshot_download
@@ -184,7 +191,9 @@ def pick_device(requested: str) -> torch.device:
 
 def pick_dtype(requested: str, device: torch.device) -> torch.dtype:
     if requested != "auto":
-        dtype: torch.dtype = getattr(torch, requested)
+        dtype = getattr(torch, requested, None)
+        if not isinstance(dtype, torch.dtype):
+            raise ValueError(f"runtime.dtype={requested}: use auto, float32, bfloat16 or float16")
         return dtype
     if device.type == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
@@ -219,7 +228,7 @@ def load_seq2seq(
             use_safetensors=has_safetensors,
             trust_remote_code=trust_remote_code,
         )
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # a truncated safetensors file raises SafetensorError, among others
         raise ModelUnavailableError(
             f"model {spec.name_or_path!r} at {location} could not be loaded as a seq2seq model: {exc}. "
             f"Check {spec.override_key}"

@@ -48,6 +48,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from summarize.publish.card import build_card
 from summarize.publish.report import FinishedRun, read_finished_run, scan_records
+from summarize.run.faults import fault_point
 from summarize.run.layout import read_records
 from summarize.run.writer import write_json_atomic
 
@@ -200,6 +201,7 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
                 "the run was changed after it finished; rerun the job"
             )
         DatasetDict({SPLIT: rows}).save_to_disk(str(temp))  # beside the .cache, removed below
+        fault_point("export")
         shards = _write_parquet(rows, temp / "data")
         card = build_card(run, features, scan_records(run.records), license, SPLIT)
         card.save(temp / "README.md")
@@ -241,10 +243,15 @@ def push(export_dir: Path, repo_id: str) -> None:
 
 
 def export_run(
-    run_dir: Path, *, license: str | None = None, push_to_hub: str | None = None
+    run_dir: Path,
+    *,
+    license: str | None = None,
+    push_to_hub: str | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> Path:
-    """Export a finished run to ``<run>/hf`` (a no-op when already done); return that folder."""
-    run = read_finished_run(run_dir)
+    """Export a finished run to ``<run>/hf`` (a no-op when already done); return that folder.
+    ``manifest``: a run being finished (its manifest.json is written after the export)."""
+    run = read_finished_run(run_dir, manifest)
     target = run.path / EXPORT_DIR
     marker = target / MARKER
     if target.exists() and not marker.is_file():

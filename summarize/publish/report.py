@@ -56,8 +56,14 @@ class FinishedRun:
         return self.manifest.get("config", {}).get("langs") or {}
 
 
-def read_finished_run(run_dir: Path) -> FinishedRun:
+def read_finished_run(run_dir: Path, manifest: dict[str, Any] | None = None) -> FinishedRun:
+    """``manifest``: the manifest of a run being finished, whose derived views are written before
+    manifest.json itself (the marker of a finished run comes after everything it promises)."""
     path = Path(run_dir).expanduser().resolve()  # `latest` is a symlink: work on the version
+    if manifest is not None:
+        metrics_path = path / "metrics.json"
+        metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.is_file() else {}
+        return FinishedRun(path, manifest, metrics)
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise RunNotFinished(
@@ -263,9 +269,9 @@ def render_report(run: FinishedRun, scan: RecordScan) -> str:
     )
 
 
-def write_report(run_dir: Path) -> Path:
+def write_report(run_dir: Path, manifest: dict[str, Any] | None = None) -> Path:
     """Write <run>/report.html (atomically) and return its path."""
-    run = read_finished_run(run_dir)
+    run = read_finished_run(run_dir, manifest)
     target = run.path / REPORT
     write_text_atomic(target, render_report(run, scan_records(run.records)))
     return target
