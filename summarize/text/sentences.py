@@ -185,7 +185,25 @@ def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], len(text))
         else:
             spans.append((0, len(text)))
-    return _refine(text, spans, code)
+    return _whitespace_to_previous(text, _refine(text, spans, code))
+
+
+def _whitespace_to_previous(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Leading whitespace of a sentence moves to the one before it (sentencex can return a
+    whitespace-only first segment, "\n\n", then " 3"); whitespace-only sentences merge."""
+    fixed: list[tuple[int, int]] = []
+    for start, end in spans:
+        if fixed:
+            while start < end and text[start].isspace():
+                start += 1
+            if start == end:  # only whitespace: it belongs to the sentence before
+                fixed[-1] = (fixed[-1][0], end)
+                continue
+            fixed[-1] = (fixed[-1][0], start)
+        elif not text[start:end].strip() and end < len(text):
+            continue  # a leading whitespace-only piece: the next sentence starts at 0 instead
+        fixed.append((start if fixed else 0, end))
+    return fixed
 
 
 def split_sentences(text: str, lang: str | None = None) -> list[str]:
