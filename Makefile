@@ -1,7 +1,7 @@
 .PHONY: install test lint
 
 install:
-	python -m pip install torch==2.13.0
+	python -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 	python -m pip install -e ".[dev]"
 
 test:

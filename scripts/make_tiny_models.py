@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=REPO.parent / "shared" / "data",
-        help="JSONL corpus directory (built-in sentences are used if it is missing)",
+        default=REPO / "tests" / "fixtures" / "data",
+        help="JSONL corpus directory (default: the test fixtures; built-in sentences if missing)",
     )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

@@ -8,27 +8,51 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from summarize.config import register_configs
-from summarize.run.dry_run import dry_run
-from summarize.run.local import run
+from summarize.cli import (
+    EXIT_USAGE,
+    check_known_keys,
+    job_started,
+    user_mistakes_exit_2,
+    wants_traceback,
+)
+from summarize.config import CONF_DIR, Config, register_configs
+from summarize.run.signals import Interrupted, report_interruption
 
 register_configs()
 log = logging.getLogger("summarize")
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
+# CONF_DIR is absolute: conf/ is found through the package, never the working directory.
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def main(cfg: DictConfig) -> None:
+    job_started()
+    from summarize.run.local import run  # after composing: a config mistake is reported at once
+
     if cfg.run.dry_run:  # resolve input and models only: no version, nothing generated
+        from summarize.run.dry_run import dry_run
+
         try:
-            sys.exit(dry_run(cfg))
+            check_known_keys(cfg, Config)
+            code = dry_run(cfg)
         except (ValueError, OSError) as exc:  # config and input problems
+            if wants_traceback():
+                raise
             log.error("%s", exc)
-            sys.exit(2)
+            code = EXIT_USAGE
+        sys.exit(code)
     try:
+        check_known_keys(cfg, Config)
         result = run(cfg)
+    except Interrupted as stop:
+        sys.exit(report_interruption(stop, sys.argv[1:]))
+    except KeyboardInterrupt:  # before the run's own handlers were set (loading, composing)
+        log.error("interrupted before any record was written; nothing to resume")
+        sys.exit(130)
     except (ValueError, OSError, RuntimeError) as exc:  # config, input, model and disk problems
+        if wants_traceback():
+            raise
         log.error("%s", exc)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     log.info("read %d, ok %d, failed %d", result.read, result.ok, result.failed)
     print(result.path)
     if result.failure_ratio_exceeded:
@@ -43,4 +67,5 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with user_mistakes_exit_2(Config):
+        main()

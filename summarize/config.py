@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
+
+# The schema of generation.* lives beside the rules that apply it (one order of settings).
+from summarize.generate.settings import GenerationConfig, GenerationSettings  # noqa: F401
 
 
 @dataclass
@@ -51,6 +55,14 @@ class SourceConfig:
     # Declared language vs detected (lingua): "process" (note it), "skip" (error record) or
     # "route" (process as the detected language). "off" skips detection.
     language_check: str = "process"
+    # jsonl/csv: "gzip" reads a gzip-compressed file as it is.
+    compression: str = "none"
+    # A record whose text is longer is an error record (record_too_large), never held whole.
+    max_record_chars: int = 1_000_000
+    # An input with no record at all is an error (exit 2, nothing published) unless this is true.
+    allow_empty: bool = False
+    # text: read files that are links to places outside source.path.
+    follow_symlinks: bool = False
 
 
 @dataclass
@@ -58,17 +70,14 @@ class SummarizerConfig:
     kind: str = "seq2seq"  # seq2seq | extractive
     name_or_path: str | None = None
     revision: str | None = None
-    # Task prefix; null: the checkpoint's (config.json task_specific_params.summarization.prefix,
-    # else config.json prefix: "summarize: " for T5, " " for BART-CNN).
-    prefix: str | None = None
-    # Generation settings the model card prescribes where the checkpoint carries none; below
-    # generation.summary, above the checkpoint's files (summarize/generate/settings.py).
-    generation: dict[str, Any] = field(default_factory=dict)
+    prefix: str | None = None  # task prefix; null: the checkpoint's (T5 "summarize: ")
+    generation: dict[str, Any] = field(default_factory=dict)  # the model card's; see settings.py
     languages: list[str] | None = None  # languages it summarises; null: any
     license: str | None = None
     # extractive only
-    method: str = "centroid"  # lead | centroid
-    sentences: int = 3
+    method: str = "lead_words"  # lead_words | lead | centroid
+    sentences: int = 3  # at most this many sentences (lead: exactly the first this many)
+    words: int | None = 70  # lead_words, centroid: stop once the summary has this many words
 
 
 @dataclass
@@ -77,11 +86,8 @@ class TranslatorConfig:
     name_or_path: str = MISSING
     revision: str | None = None
     license: str | None = None
-    # Task prefix for T5-style translators, e.g. "translate {src_name} to {tgt_name}: ";
-    # empty: the checkpoint's task_specific_params.translation_<src>_to_<tgt>.prefix, if any.
-    prefix: str = ""
-    # As SummarizerConfig.generation, below generation.translation.
-    generation: dict[str, Any] = field(default_factory=dict)
+    prefix: str = ""  # T5-style task prefix: "translate {src_name} to {tgt_name}: "
+    generation: dict[str, Any] = field(default_factory=dict)  # as SummarizerConfig.generation
 
 
 @dataclass
@@ -115,27 +121,6 @@ class ChunkingConfig:
 
 
 @dataclass
-class GenerationSettings:
-    """Explicit overrides, above every other layer; null: the preset's or checkpoint's value."""
-
-    num_beams: int | None = None
-    min_new_tokens: int | None = None
-    max_new_tokens: int | None = None
-    length_penalty: float | None = None
-    no_repeat_ngram_size: int | None = None
-    early_stopping: bool | None = None
-    do_sample: bool | None = None
-
-
-@dataclass
-class GenerationConfig:
-    summary: GenerationSettings = field(default_factory=GenerationSettings)
-    translation: GenerationSettings = field(default_factory=GenerationSettings)
-    # Hierarchical reduction stops after this many levels (each level shrinks the text).
-    max_reduce_levels: int = 8
-
-
-@dataclass
 class RuntimeConfig:
     device: str = "auto"  # auto | cpu | cuda | mps
     dtype: str = "auto"  # auto | float32 | bfloat16 | float16
@@ -158,14 +143,10 @@ class OutputConfig:
 
 @dataclass
 class ModelPolicy:
-    # pytorch_model.bin is always read with torch.load(weights_only=True): tensors only, no code
-    # runs. true: full unpickling of a .bin that needs more (it can run code): trusted files only.
-    allow_pickle: bool = False
+    allow_pickle: bool = False  # .bin: tensors only (weights_only); true: full unpickling
     trust_remote_code: bool = False  # run code shipped with a checkpoint: only when you trust it
     hash_weights: bool = True  # sha256 of the weights in every record's model description
-    # Write model.safetensors once beside a checkpoint that ships only pytorch_model.bin (read
-    # with weights_only), so later loads are zero-copy and never unpickle.
-    convert_to_safetensors: bool = False
+    convert_to_safetensors: bool = False  # write model.safetensors once beside a .bin
 
 
 @dataclass
@@ -184,10 +165,13 @@ class RunOptions:
     incremental: bool = True
     # Exit non-zero when more than this share of input records failed.
     max_failure_ratio: float = 0.05
+    # A lock written by another host whose heartbeat is older than this is taken over.
     lock_stale_after_s: float = 3600.0
-    # Resolve the input and every model without generating; print one line per model; exit 0
-    # when all are present, 2 naming every missing one.
-    dry_run: bool = False
+    dry_run: bool = False  # resolve input and models, generate nothing (exit 2: one missing)
+    # Resume even though the config or the input differ from the version's claim (recorded).
+    resume_force: bool = False
+    # Only finish a version (v0003 or latest) from its records: derived files, manifest, latest.
+    finish: str | None = None
 
 
 @dataclass
@@ -276,8 +260,14 @@ def validate(cfg: Any) -> None:
         )
     if cfg.task == "translate" and not cfg.langs:
         raise ValueError("task=translate needs a target language: add +lang=fa (or +lang=[fa,fr])")
-    if cfg.summarizer.method not in ("lead", "centroid"):
-        raise ValueError(f"summarizer.method={cfg.summarizer.method!r}: use lead or centroid")
+    if cfg.summarizer.method not in ("lead_words", "lead", "centroid"):
+        raise ValueError(
+            f"summarizer.method={cfg.summarizer.method!r}: use lead_words, lead or centroid"
+        )
+    if cfg.summarizer.sentences < 1 or (
+        cfg.summarizer.words is not None and cfg.summarizer.words < 1
+    ):
+        raise ValueError("summarizer.sentences must be >= 1 and summarizer.words >= 1 (or null)")
     if cfg.runtime.batch_tokens < 64 or cfg.runtime.window_articles < 1:
         raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
     if cfg.runtime.backend not in ("torch", "ct2"):
@@ -305,8 +295,23 @@ def validate(cfg: Any) -> None:
         raise ValueError("source.encoding_errors must be replace or strict")
 
 
-# conf/ sits beside the package in the source tree (installed with `pip install -e .`).
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+def _conf_dir() -> Path:
+    """summarize/conf in an installed wheel; conf/ beside the package in a checkout or -e install."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "conf", package.parent / "conf"):
+        if (candidate / "config.yaml").is_file():
+            return candidate
+    raise ImportError(f"summarize's config folder is missing beside {package}: reinstall summarize")
+
+
+CONF_DIR = _conf_dir()
+
+
+@cache
+def known_languages() -> frozenset[str]:
+    """Language codes with a conf/lang/<code>.yaml: the only values a record's lang may take."""
+    found = (p.stem for p in (CONF_DIR / "lang").glob("*.yaml"))
+    return frozenset(code for code in found if re.match(r"^[a-z]{2,3}$", code))
 
 
 def lang_config_path(code: str) -> Path:

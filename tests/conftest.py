@@ -12,15 +12,24 @@ from omegaconf import DictConfig
 from summarize.config import CONF_DIR, register_configs
 
 REPO = Path(__file__).resolve().parent.parent
+# A few dozen rows of each dev set, committed (tests/fixtures/data/SOURCES.md): the suite needs
+# nothing outside the repository. The full sets beside a development checkout are for benchmarks.
+DEV_DATA = Path(__file__).resolve().parent / "fixtures" / "data"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 register_configs()
 
 
 @pytest.fixture(scope="session")
+def dev_data() -> Path:
+    return DEV_DATA
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
+    """The full dev sets, for benchmarks only: a plain clone has no ../shared and skips them."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"{SHARED_DATA} (the shared dev data beside the repo) is absent")
+        pytest.skip(f"{SHARED_DATA} (the full dev sets beside the repo, for benchmarks) is absent")
     return SHARED_DATA
 
 
@@ -44,7 +53,7 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from summarize.tools.tiny_models import build_all
 
     outdir = tmp_path_factory.mktemp("tiny-models")
-    return build_all(outdir, default_corpus_lines(SHARED_DATA))
+    return build_all(outdir, default_corpus_lines(DEV_DATA))
 
 
 CHECKPOINTS = REPO / "tests" / "fixtures" / "checkpoints"

@@ -69,3 +69,19 @@ def test_validate_explains_the_fix(make_config: Callable[..., DictConfig]) -> No
         validate(make_config("task=translate"))
     with pytest.raises(ValueError, match="source.path"):
         validate(make_config("source=jsonl", "source.path=''"))
+
+
+def test_extractive_defaults_to_lead_words_under_a_word_budget(
+    make_config: Callable[..., DictConfig],
+) -> None:
+    cfg = make_config("summarizer=extractive")
+    assert (cfg.summarizer.method, cfg.summarizer.sentences, cfg.summarizer.words) == (
+        "lead_words",
+        3,
+        70,
+    )
+    validate(make_config("summarizer=extractive", "summarizer.words=null"))
+    with pytest.raises(ValueError, match="lead_words, lead or centroid"):
+        validate(make_config("summarizer=extractive", "summarizer.method=textrank"))
+    with pytest.raises(ValueError, match="summarizer.words"):
+        validate(make_config("summarizer=extractive", "summarizer.words=0"))

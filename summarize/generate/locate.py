@@ -7,6 +7,7 @@ model fails at once with one line and a command to paste.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,15 @@ def locate(spec: ModelSpec, model_root: str | None) -> Located | None:
     direct = Path(spec.name_or_path).expanduser()
     if direct.is_dir():
         return Located(str(direct.resolve()), "folder")
-    if model_root:
-        mapped = Path(model_root).expanduser() / spec.name_or_path
+    if model_root and not direct.is_absolute():
+        root = Path(os.path.normpath(Path(model_root).expanduser().absolute()))
+        # Lexically: "../../x" must not leave the model root; links placed inside it may.
+        mapped = Path(os.path.normpath(root / spec.name_or_path))
+        if not mapped.is_relative_to(root):
+            raise ModelUnavailableError(
+                f"{spec.override_key}={spec.name_or_path!r} leads out of model_root={model_root}; "
+                "give a Hub id under it, or an absolute path"
+            )
         if mapped.is_dir():
             return Located(str(mapped.resolve()), "model_root")
     if looks_like_path(spec.name_or_path):

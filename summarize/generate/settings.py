@@ -29,6 +29,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+
+@dataclass
+class GenerationSettings:
+    """Explicit overrides, above every other layer; null: the preset's or checkpoint's value."""
+
+    num_beams: int | None = None
+    min_new_tokens: int | None = None
+    max_new_tokens: int | None = None
+    length_penalty: float | None = None
+    no_repeat_ngram_size: int | None = None
+    early_stopping: bool | None = None
+    do_sample: bool | None = None
+
+
+@dataclass
+class GenerationConfig:
+    summary: GenerationSettings = field(default_factory=GenerationSettings)
+    translation: GenerationSettings = field(default_factory=GenerationSettings)
+    # Hierarchical reduction stops after this many levels (each level shrinks the text).
+    max_reduce_levels: int = 8
+
+
 # Settings that change what is generated (token ids of pad/eos/decoder start stay the model's).
 GENERATION_KEYS: tuple[str, ...] = (
     "num_beams",

@@ -39,6 +39,15 @@ LICENCE_ORDER = (
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~!#{}])")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")  # what the Hub accepts as `language`: ISO 639-1/3
 _SKIP_METRICS = ("counts", "throughput", "stage_seconds", "incremental")
+# The card's loading snippet; tests run it as written, from the run folder.
+LOADING = """```python
+from datasets import load_dataset, load_from_disk
+import pandas as pd
+
+ds = load_from_disk("hf")  # the saved DatasetDict: ds["{split}"]
+ds = load_dataset("hf")  # the same rows from the Parquet files, as after a push to the Hub
+df = pd.read_parquet("hf/data")  # one pandas DataFrame
+```"""
 
 
 def md(text: Any, limit: int = 200) -> str:
@@ -203,7 +212,8 @@ def build_card(
         f"of {scan.read} input records, written by `summarize` (finished {md(manifest.get('finished_at', '?'))}, "
         f"commit {md(manifest.get('git_commit') or 'unknown')}). One split, `{split}`, one row per input record.",
         "## Loading",
-        f'```python\nfrom datasets import load_dataset, load_from_disk\nds = load_dataset("parquet", data_files="data/{split}-*.parquet")  # in this folder\nds = load_from_disk("dataset")\n```',
+        "From the run folder (the parent of this `hf/` folder), or with the path to `hf/`:",
+        LOADING.format(split=split),
         "## Columns",
         md_table(["column", "type"], [[name, _feature_type(f)] for name, f in features.items()]),
         "## Models",

@@ -1,12 +1,16 @@
 """Export a finished run as a Hugging Face dataset: ``python -m summarize.publish.export run=DIR``.
 
-The export lands in ``<run>/hf/``, laid out like the Hub repo that ``push_to_hub`` creates, so
-the card's ``configs`` point at the right files both here and on the Hub::
+The export lands in ``<run>/hf/``, the one folder users are pointed at: ``load_from_disk`` and
+``load_dataset`` both take it as it is, and it is laid out like the Hub repo that ``push_to_hub``
+creates, so the card's ``configs`` point at the right files both here and on the Hub::
 
-    <run>/hf/README.md                              dataset card (summarize/publish/card.py)
-    <run>/hf/data/train-00000-of-00001.parquet      Parquet shards (load_dataset("parquet", ...))
-    <run>/hf/dataset/                               save_to_disk (datasets.load_from_disk)
+    <run>/hf/dataset_dict.json, train/              save_to_disk (datasets.load_from_disk(<run>/hf))
+    <run>/hf/README.md                              dataset card; its ``configs`` send
+    <run>/hf/data/train-00000-of-00001.parquet      datasets.load_dataset(<run>/hf) to the Parquet
     <run>/hf/export.json                            what was exported, from which run, when
+
+A saved DatasetDict rather than a Dataset at the root: ``load_dataset`` refuses a folder with a
+top-level ``state.json`` (a saved Dataset), and both loaders then return the same ``{"train": ...}``.
 
 Shape. One split, ``train``: a run is one batch of inputs, not a train/test partition. Target
 languages are columns (``translation_fa``, ``translation_fr``, plus ``article_translation_<code>``
@@ -43,7 +47,9 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from summarize.publish.card import build_card
-from summarize.publish.report import FinishedRun, iter_records, read_finished_run, scan_records
+from summarize.publish.report import FinishedRun, read_finished_run, scan_records
+from summarize.run.faults import fault_point
+from summarize.run.layout import read_records
 from summarize.run.writer import write_json_atomic
 
 log = logging.getLogger("summarize")
@@ -52,7 +58,8 @@ MAX_SHARD_BYTES = 500 * 1024 * 1024  # datasets' own default for push_to_hub sha
 USAGE = """\
 usage: python -m summarize.publish.export run=OUTPUTS/JOB/VERSION [license=ID] [push_to_hub=ORG/NAME]
 
-Exports a finished run to <run>/hf/ (dataset card, Parquet shards, save_to_disk copy).
+Exports a finished run to <run>/hf/: datasets.load_from_disk and load_dataset both read it
+(save_to_disk copy, Parquet shards, dataset card).
   run=DIR             the version folder (or <root>/<job>/latest); required
   license=ID          dataset licence for the card (default: config.export.license, else the
                       most restrictive licence of the models used, else "other")
@@ -94,6 +101,12 @@ def record_features(manifest: dict[str, Any]) -> Features:
             "summary": Value("string"),
             **{f"translation_{code}": Value("string") for code in summaries},
             **{f"article_translation_{code}": Value("string") for code in articles},
+            # The weight-free checks (records.jsonl has the details: spans, evidence, reasons).
+            "needs_review": Value("bool"),
+            "summary_support": Value("float64"),
+            "summary_flag": Value("bool"),
+            **{f"translation_{code}_flags": List(Value("string")) for code in summaries},
+            **{f"article_translation_{code}_flags": List(Value("string")) for code in articles},
             "reference": Value("string"),
             "source_sha256": Value("string"),
             "chunk_count": Value("int32"),
@@ -133,15 +146,29 @@ def to_row(record: dict[str, Any], features: Features) -> dict[str, Any]:
         "notes": record.get("notes") or [],
         **{name: _fit(record.get(name), features[name]) for name in ("error", "model", "timings")},
     }
+    checks = record.get("checks") or {}
+    summary_checks = checks.get("summary") or {}
+    row["needs_review"] = checks.get("needs_review")
+    row["summary_support"] = summary_checks.get("support")
+    row["summary_flag"] = summary_checks.get("flag")
+    translation_checks = checks.get("translations") or {}
     for name in features:
-        for prefix, part in (("translation_", "summary"), ("article_translation_", "article")):
-            if name.startswith(prefix):
-                row[name] = (translations.get(name.removeprefix(prefix)) or {}).get(part)
+        for prefix, part in (("article_translation_", "article"), ("translation_", "summary")):
+            if not name.startswith(prefix):
+                continue
+            code = name.removeprefix(prefix)
+            if code.endswith("_flags"):
+                code = code.removesuffix("_flags")
+                found = ((translation_checks.get(code) or {}).get(part)) or {}
+                row[name] = found.get("flags") or []
+            else:
+                row[name] = (translations.get(code) or {}).get(part)
+            break
     return row
 
 
 def _rows(path: str, features: Features) -> Iterator[dict[str, Any]]:
-    for record in iter_records(Path(path)):
+    for record in read_records(Path(path)):
         yield to_row(record, features)
 
 
@@ -173,14 +200,15 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
                 f"{run.records} has {len(rows)} records but manifest.json counts {expected} read: "
                 "the run was changed after it finished; rerun the job"
             )
-        DatasetDict({SPLIT: rows}).save_to_disk(str(temp / "dataset"))
+        DatasetDict({SPLIT: rows}).save_to_disk(str(temp))  # beside the .cache, removed below
+        fault_point("export")
         shards = _write_parquet(rows, temp / "data")
         card = build_card(run, features, scan_records(run.records), license, SPLIT)
         card.save(temp / "README.md")
         write_json_atomic(
             temp / MARKER,
             {
-                "format": "summarize.publish.export/1",
+                "format": "summarize.publish.export/2",  # /1 kept save_to_disk in hf/dataset/
                 "run": f"{run.manifest.get('job')}/{run.manifest.get('version')}",
                 "exported_at": datetime.now(UTC).isoformat(),
                 "license": card.data.to_dict()["license"],
@@ -203,7 +231,7 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
 
 def push(export_dir: Path, repo_id: str) -> None:
     """The library's own uploads: parquet shards under data/, then our card as README.md."""
-    dataset = load_from_disk(str(export_dir / "dataset"))
+    dataset = load_from_disk(str(export_dir))
     assert isinstance(dataset, DatasetDict)
     dataset.push_to_hub(repo_id)
     card = DatasetCard.load(export_dir / "README.md")
@@ -215,10 +243,15 @@ def push(export_dir: Path, repo_id: str) -> None:
 
 
 def export_run(
-    run_dir: Path, *, license: str | None = None, push_to_hub: str | None = None
+    run_dir: Path,
+    *,
+    license: str | None = None,
+    push_to_hub: str | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> Path:
-    """Export a finished run to ``<run>/hf`` (a no-op when already done); return that folder."""
-    run = read_finished_run(run_dir)
+    """Export a finished run to ``<run>/hf`` (a no-op when already done); return that folder.
+    ``manifest``: a run being finished (its manifest.json is written after the export)."""
+    run = read_finished_run(run_dir, manifest)
     target = run.path / EXPORT_DIR
     marker = target / MARKER
     if target.exists() and not marker.is_file():

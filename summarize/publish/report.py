@@ -19,12 +19,14 @@ import json
 import random
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.publish.review import ReviewQueue
 from summarize.publish.tables import fmt, metric_tables
+from summarize.run.layout import read_records
 from summarize.run.writer import write_text_atomic
 
 REPORT = "report.html"
@@ -54,8 +56,14 @@ class FinishedRun:
         return self.manifest.get("config", {}).get("langs") or {}
 
 
-def read_finished_run(run_dir: Path) -> FinishedRun:
+def read_finished_run(run_dir: Path, manifest: dict[str, Any] | None = None) -> FinishedRun:
+    """``manifest``: the manifest of a run being finished, whose derived views are written before
+    manifest.json itself (the marker of a finished run comes after everything it promises)."""
     path = Path(run_dir).expanduser().resolve()  # `latest` is a symlink: work on the version
+    if manifest is not None:
+        metrics_path = path / "metrics.json"
+        metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.is_file() else {}
+        return FinishedRun(path, manifest, metrics)
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise RunNotFinished(
@@ -83,17 +91,6 @@ def model_licences(manifest: Mapping[str, Any]) -> dict[str, str | None]:
             chosen = shared or ((config.get("langs") or {}).get(code) or {}).get("translator")
             used[f"translator.{code}"] = (chosen or {}).get("license")
     return used
-
-
-def iter_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
 
 
 def direction(code: str | None, langs: Mapping[str, Any]) -> str:
@@ -153,9 +150,11 @@ class RecordScan:
     input_chars: Reservoir = field(default_factory=Reservoir)
     summary_chars: Reservoir = field(default_factory=Reservoir)
     compression: Reservoir = field(default_factory=Reservoir)
+    review: ReviewQueue = field(default_factory=ReviewQueue)
 
     def add(self, record: Mapping[str, Any]) -> None:
         self.read += 1
+        self.review.add(record)
         error = record.get("error")
         lang = str(record.get("lang") or "?")
         tally = self.sources[lang]
@@ -212,7 +211,7 @@ class RecordScan:
 
 def scan_records(path: Path) -> RecordScan:
     scan = RecordScan()
-    for record in iter_records(path):
+    for record in read_records(path):
         scan.add(record)
     return scan
 
@@ -261,6 +260,7 @@ def render_report(run: FinishedRun, scan: RecordScan) -> str:
         stages=[(name, s, 100 * s / total) for name, s in stages.items()],
         tables=metric_tables(metrics, skip=("counts", "throughput", "stage_seconds")),
         scan=scan,
+        review=scan.review.items(),
         targets=list(run.langs),
         langs=run.langs,
         direction=lambda code: direction(code, run.langs),
@@ -269,9 +269,9 @@ def render_report(run: FinishedRun, scan: RecordScan) -> str:
     )
 
 
-def write_report(run_dir: Path) -> Path:
+def write_report(run_dir: Path, manifest: dict[str, Any] | None = None) -> Path:
     """Write <run>/report.html (atomically) and return its path."""
-    run = read_finished_run(run_dir)
+    run = read_finished_run(run_dir, manifest)
     target = run.path / REPORT
     write_text_atomic(target, render_report(run, scan_records(run.records)))
     return target

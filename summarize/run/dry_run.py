@@ -20,7 +20,8 @@ from summarize.generate.locate import ModelSpec, download_command, locate, looks
 from summarize.generate.settings import resolve_generation
 from summarize.generate.tokenization import config_family
 from summarize.generate.weights import weight_files
-from summarize.source.readers import check_source, count_inputs, input_path
+from summarize.source.files import check_source, input_path
+from summarize.source.readers import count_inputs
 
 log = logging.getLogger("summarize")
 # The generation settings a line shows (all of them go into manifest.json after a run).

@@ -1,13 +1,18 @@
-"""Finishing a version: errors.jsonl, metrics.json and, last, manifest.json, which marks it finished.
+"""Finishing a version: errors.jsonl, metrics.json, report.html, the HF export and, last,
+manifest.json, which marks it finished; then ``latest``.
 
-Shared by the job and by ``summarize.merge``: derived files are rebuilt from records.jsonl in one
-read, so a resumed, incremental or merged version is finished exactly like a direct one.
+Shared by the job, ``run.finish`` and the merge tool. Everything is rebuilt from records.jsonl
+(each derived file from a fresh temp file, renamed into place), so finishing can be repeated: a
+version whose finishing crashed or failed (a full disk in the export) stays unfinished, exits 2,
+and ``run.resume=latest`` or ``run.finish=latest`` completes it after leftovers are removed.
+The export is a promise (manifest after it); report.html is best effort, its outcome recorded.
 """
 
 from __future__ import annotations
 
 import logging
 import platform
+import shutil
 import socket
 import subprocess
 from collections import Counter, defaultdict
@@ -17,13 +22,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
-
+from summarize.checks.tally import ChecksTally
 from summarize.evaluate.aggregate import Aggregator
-from summarize.evaluate.record import EvaluationSettings
-from summarize.run.layout import ERRORS, MANIFEST, METRICS, RECORDS, read_records
+from summarize.evaluate.record import EvaluationSettings, evaluation_settings
+from summarize.run.claim import input_hashes
+from summarize.run.faults import fault_point
+from summarize.run.layout import ERRORS, LATEST, MANIFEST, METRICS, RECORDS, read_records
+from summarize.run.signals import Stop
+from summarize.run.versions import point_latest
 from summarize.run.writer import RecordWriter, write_json_atomic
-from summarize.source.readers import input_hashes, input_path
 
 log = logging.getLogger("summarize")
 
@@ -80,11 +87,13 @@ def git_commit() -> str | None:
 
 
 def build_manifest(
-    cfg: DictConfig, job: Any, version_dir: Path, started_at: datetime, counts: dict[str, Any]
+    claim: dict[str, Any], version_dir: Path, counts: dict[str, Any]
 ) -> dict[str, Any]:
+    """The manifest of a version, from its claim (config, models and inputs it was started with)."""
     finished_at = datetime.now(UTC)
-    summariser = getattr(job.summariser, "generator", None)
-    return {
+    started_at = datetime.fromisoformat(claim["claimed_at"])
+    inputs = claim.get("inputs") or {}
+    manifest = {
         "format": FORMAT,
         "job": version_dir.parent.name,
         "version": version_dir.name,
@@ -95,24 +104,23 @@ def build_manifest(
         "host": socket.gethostname(),
         "git_commit": git_commit(),
         "versions": library_versions(),
-        "config": OmegaConf.to_container(cfg, resolve=True),
+        "config": claim["config"],
+        "config_sha256": claim.get("config_sha256"),
         "inputs": {
-            "kind": cfg.source.kind,
-            "path": str(input_path(cfg.source)),
-            "sha256": input_hashes(cfg.source),
+            "kind": inputs.get("kind"),
+            "path": inputs.get("path"),
+            "sha256": input_hashes(inputs),
+            "files": inputs.get("files") or {},
         },
-        # Each model, its weights and the generation settings it decoded with.
-        "models": {
-            "summarizer": (
-                {**summariser.loaded.details(), "generation": summariser.settings.describe()}
-                if summariser
-                else None
-            ),
-            "translators": {t: job.translators.details(t) for t in cfg.langs},
-        },
+        "models": claim.get("models") or {"summarizer": None, "translators": {}},
+        "runtime": claim.get("runtime"),
         "counts": {"read": counts["read"], "ok": counts["ok"], "failed": counts["failed"]},
         "files": {"records": RECORDS, "metrics": METRICS},
     }
+    for optional in ("forced", "merged_from"):
+        if claim.get(optional):
+            manifest["resume_forced" if optional == "forced" else optional] = claim[optional]
+    return manifest
 
 
 @dataclass
@@ -124,6 +132,7 @@ class Tally:
     errors_by_code: Counter[str] = field(default_factory=Counter)
     stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     evaluation: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -143,6 +152,7 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
     """Reads records.jsonl once; rebuilds errors.jsonl from it on the way (a fresh temp file)."""
     tally = Tally()
     aggregator = Aggregator(settings)
+    checks = ChecksTally()
     for stage in ("normalise", "summarize", "translate"):
         tally.stage_seconds[stage] = 0.0
     temp = version_dir / f".{ERRORS}.tmp"
@@ -153,6 +163,8 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
             error = record.get("error")
             if error:
                 tally.failed += 1
+                if tally.failed == 2:
+                    fault_point("errors")  # tests: a crash with errors.jsonl half written
                 tally.errors_by_code[error["code"]] += 1
                 errors.write_many(
                     [
@@ -169,29 +181,109 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
             tally.stage_seconds["summarize"] += timings.get("summarize_s", 0.0)
             tally.stage_seconds["translate"] += sum((timings.get("translate_s") or {}).values())
             aggregator.add(record)
+            checks.add(record)
     temp.replace(version_dir / ERRORS)
     tally.evaluation = aggregator.result()
+    tally.checks = checks.result()
     return tally
 
 
-def write_finished(version_dir: Path, metrics: dict[str, Any], manifest: dict[str, Any]) -> None:
-    """metrics.json, then manifest.json: the manifest, written last, marks the version finished."""
-    write_json_atomic(version_dir / METRICS, metrics)
-    write_json_atomic(version_dir / MANIFEST, manifest)
+def remove_leftovers(version_dir: Path) -> list[str]:
+    """Temp files and folders of a crashed finish (.errors.jsonl.tmp, .manifest.json.*.tmp,
+    .hf-*.tmp with a whole dataset copy, ...): nothing else writes in a locked version."""
+    removed = []
+    for path in sorted(version_dir.glob(".*.tmp")):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path.name)
+    for path in version_dir.parent.glob(f".{LATEST}.*.tmp"):
+        path.unlink(missing_ok=True)
+    if removed:
+        log.info("removed leftovers of a crashed run in %s: %s", version_dir, ", ".join(removed))
+    return removed
 
 
-def publish(version_dir: Path, export: Any) -> None:
-    """Derived views of a finished run; regenerate them with `python -m summarize.export`."""
-    if export.get("report", True):
-        try:
-            from summarize.publish.report import write_report
+@dataclass(frozen=True)
+class Finished:
+    path: Path
+    counts: dict[str, Any]
+    failure_ratio_exceeded: bool
 
-            write_report(version_dir)
-        except Exception as exc:  # the run is complete without its report: say so, go on
-            log.warning("report.html could not be written (%s); the run itself is complete", exc)
-    if export.get("hf"):
-        from summarize.publish.export import export_run
 
-        export_run(
-            version_dir, license=export.get("license"), push_to_hub=export.get("push_to_hub")
+def _report(version_dir: Path, manifest: dict[str, Any]) -> str | dict[str, str]:
+    try:
+        from summarize.publish.report import write_report
+
+        return write_report(version_dir, manifest).name
+    except Exception as exc:  # the run is complete without its report: say so, go on
+        log.warning("report.html could not be written (%s); the run itself is complete", exc)
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _export(version_dir: Path, export: Any, manifest: dict[str, Any]) -> str:
+    from summarize.publish.export import export_run
+
+    try:
+        target = export_run(
+            version_dir,
+            license=export.get("license"),
+            push_to_hub=export.get("push_to_hub"),
+            manifest=manifest,
         )
+    except Exception as exc:  # datasets raises its own types for a full disk, among others
+        raise RuntimeError(
+            f"export.hf failed ({type(exc).__name__}: {exc}); {version_dir.name} is left "
+            "unfinished with all its records: fix the cause, then run.finish=latest completes it"
+        ) from exc
+    return target.name
+
+
+def finish_version(
+    version_dir: Path,
+    claim: dict[str, Any],
+    *,
+    export: Any,
+    max_failure_ratio: float,
+    metrics_extra: dict[str, Any] | None = None,
+    stop: Stop | None = None,
+) -> Finished:
+    """Derived files, then the manifest, then ``latest`` (unless over the failure ratio)."""
+    stop = stop or Stop()
+    remove_leftovers(version_dir)
+    (version_dir / RECORDS).touch()  # an allowed empty input still has its (empty) records
+    tally = tally_version(version_dir, evaluation_settings(claim["config"]))
+    counts = tally.counts
+    extra = dict(metrics_extra or {})
+    stages = extra.pop("stage_seconds", {})
+    for stage, seconds in tally.stage_seconds.items():
+        stages[stage] = stages.get(stage, 0.0) + seconds
+    metrics = {
+        "counts": counts,
+        **extra,
+        "stage_seconds": stages,
+        **tally.evaluation,
+        "checks": tally.checks,
+    }
+    fault_point("metrics")
+    write_json_atomic(version_dir / METRICS, metrics)
+    exceeded = tally.failure_ratio > max_failure_ratio
+    manifest = build_manifest(claim, version_dir, counts)
+    manifest["failure_ratio"] = tally.failure_ratio
+    manifest["failure_ratio_exceeded"] = exceeded
+    derived: dict[str, Any] = {"report": None, "hf": None}
+    if export.get("report", True):
+        derived["report"] = _report(version_dir, manifest)
+    stop.check(version_dir, counts["read"])
+    if export.get("hf"):
+        derived["hf"] = _export(version_dir, export, manifest)
+    manifest["derived"] = derived
+    stop.check(version_dir, counts["read"])
+    fault_point("manifest")
+    manifest["finished_at"] = datetime.now(UTC).isoformat()
+    write_json_atomic(version_dir / MANIFEST, manifest)
+    fault_point("latest")
+    if not exceeded:  # a run over the failure threshold is kept, but not pointed to as latest
+        point_latest(version_dir.parent, version_dir)
+    return Finished(version_dir, counts, exceeded)

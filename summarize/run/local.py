@@ -8,36 +8,42 @@ errors.jsonl, metrics.json and, last, manifest.json, which marks the run finishe
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
 
 from summarize.config import validate
-from summarize.evaluate.record import evaluation_settings
+from summarize.generate.models import pick_device
 from summarize.records import Article, RecordError
-from summarize.run.finish import build_manifest, publish, tally_version, write_finished
+from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
+from summarize.run.faults import fault_point
+from summarize.run.finish import Finished, finish_version, remove_leftovers
 from summarize.run.keys import input_key, shard_of
-from summarize.run.layout import LATEST, RECORDS, read_records, truncate_partial_tail
+from summarize.run.layout import LATEST, MANIFEST, RECORDS, read_records, truncate_partial_tail
 from summarize.run.lock import JobLock
 from summarize.run.progress import Progress
 from summarize.run.reuse import PreviousRecords
+from summarize.run.signals import Stop, stop_on_signals
 from summarize.run.versions import (
     claim_version,
     finished_versions,
     job_folder,
     point_latest,
     resume_target,
+    version_name,
+    versions,
 )
 from summarize.run.window import Job
 from summarize.run.writer import RecordWriter
-from summarize.source.readers import check_source, count_inputs, read_source
+from summarize.source.files import changed_files, check_source, input_identity, input_path
+from summarize.source.readers import count_inputs, read_source
 
 log = logging.getLogger("summarize")
 
@@ -74,25 +80,54 @@ def input_stream(cfg: DictConfig, done: set[str]) -> Iterator[Article | RecordEr
         yield item
 
 
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the folders this run created, deepest first, as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (another run, or a version was claimed) or already gone
+            return
+
+
 def run(cfg: DictConfig) -> RunResult:
     validate(cfg)
-    check_source(cfg.source)
+    if not cfg.run.finish:  # finishing reads no input and loads no model
+        check_source(cfg.source)
+        pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write
     job_dir = job_folder(cfg)
+    created = [p for p in (job_dir, *job_dir.parents) if not p.exists()]
     try:
         job_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OSError(
             f"cannot create {job_dir} ({exc.strerror}): choose a writable output.root"
         ) from exc
-    with JobLock(job_dir, cfg.run.lock_stale_after_s) as lock:
+    try:
+        return _start_and_write(cfg, job_dir)
+    except BaseException:
+        _remove_if_empty(created)  # a failed start leaves no empty job folder behind
+        raise
+
+
+def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
+    with stop_on_signals() as stop, JobLock(job_dir, cfg.run.lock_stale_after_s) as lock:
+        relinked = _relink_latest(job_dir, cfg.run.finish or cfg.run.resume)
+        if relinked is not None:
+            return relinked
+        if cfg.run.finish:
+            return _finish_only(cfg, job_dir, stop)
         finished = finished_versions(job_dir)
         previous = PreviousRecords(
             finished[-1] / RECORDS if finished and cfg.run.incremental else None
         )
         job = Job(cfg, previous)  # loads models: any failure happens before a version is claimed
+        stop.check(None)
         done: set[str] = set()
         if cfg.run.resume:
             version_dir = resume_target(job_dir, cfg.run.resume)
+            now = build_claim(cfg, job, input_identity(cfg.source))
+            claim = check_resume(version_dir, now, cfg.run.resume_force)
+            remove_leftovers(version_dir)
             dropped = truncate_partial_tail(version_dir / RECORDS)
             for record in read_records(version_dir / RECORDS):
                 done.add(record["input_key"])
@@ -104,8 +139,61 @@ def run(cfg: DictConfig) -> RunResult:
                 dropped,
             )
         else:
+            inputs = input_identity(cfg.source)  # taken before the first record is read
+            if not cfg.source.allow_empty and next(iter(read_source(cfg.source)), None) is None:
+                raise ValueError(
+                    f"source.path={input_path(cfg.source)} holds no records: nothing was "
+                    "written (source.allow_empty=true publishes an empty run)"
+                )
             version_dir = claim_version(job_dir)
-        return _write_run(cfg, job, lock, version_dir, done, previous)
+            claim = build_claim(cfg, job, inputs)
+            write_claim(version_dir, claim)
+        return _write_run(cfg, job, lock, version_dir, claim, done, previous, stop)
+
+
+def _relink_latest(job_dir: Path, asked: str | None) -> RunResult | None:
+    """``latest``, when a run died between its manifest and moving ``latest`` (resume=latest)."""
+    if asked != "latest":
+        return None
+    numbers = versions(job_dir)
+    newest = job_dir / version_name(numbers[-1]) if numbers else None
+    if newest is None or not (newest / MANIFEST).is_file():
+        return None  # nothing, or an unfinished version to resume
+    link = job_dir / LATEST
+    manifest = json.loads((newest / MANIFEST).read_text("utf-8"))
+    if manifest.get("failure_ratio_exceeded") or (link.is_symlink() and link.resolve() == newest):
+        return None
+    point_latest(job_dir, newest)
+    log.info("%s was finished but not linked as latest: linked", newest)
+    counts = manifest["counts"]
+    return RunResult(newest, counts["read"], counts["ok"], counts["failed"])
+
+
+def _finish_only(cfg: DictConfig, job_dir: Path, stop: Stop) -> RunResult:
+    version_dir = resume_target(job_dir, cfg.run.finish)
+    claim = read_claim(version_dir)
+    if claim is None or not claim.get("read_complete"):
+        raise ValueError(
+            f"run.finish={cfg.run.finish}: {version_dir.name} did not finish reading its input; "
+            f"resume it instead (run.resume={version_dir.name} with the same config)"
+        )
+    truncate_partial_tail(version_dir / RECORDS)
+    config = claim["config"]
+    done = finish_version(
+        version_dir,
+        claim,
+        export=config.get("export") or {},
+        max_failure_ratio=config["run"]["max_failure_ratio"],
+        stop=stop,
+    )
+    return _result(done)
+
+
+def _result(done: Finished) -> RunResult:
+    counts = done.counts
+    return RunResult(
+        done.path, counts["read"], counts["ok"], counts["failed"], done.failure_ratio_exceeded
+    )
 
 
 def processed_windows(
@@ -130,10 +218,11 @@ def _write_run(
     job: Job,
     lock: JobLock,
     version_dir: Path,
+    claim: dict[str, Any],
     done: set[str],
     previous: PreviousRecords,
+    stop: Stop,
 ) -> RunResult:
-    started_at = datetime.now(UTC)
     clock = time.perf_counter()
     stage_seconds: dict[str, float] = defaultdict(float)
     log.info("writing %s", version_dir)
@@ -146,7 +235,8 @@ def _write_run(
     written = 0
     with RecordWriter(version_dir / RECORDS) as writer:
         started = time.perf_counter()
-        for records in processed_windows(cfg, job, input_stream(cfg, done), previous):
+        items = input_stream(cfg, done)
+        for number, records in enumerate(processed_windows(cfg, job, items, previous), 1):
             stage_seconds["process"] += time.perf_counter() - started
             started = time.perf_counter()
             writer.write_many(records)
@@ -154,39 +244,47 @@ def _write_run(
             written += len(records)
             lock.heartbeat()
             progress.update(len(records), sum(r["error"] is not None for r in records))
+            fault_point("window", number)
+            stop.check(version_dir, len(done) + written, written)
             started = time.perf_counter()
     progress.close()
-    started = time.perf_counter()
-    tally = tally_version(version_dir, evaluation_settings(cfg))
-    stage_seconds["evaluate"] += time.perf_counter() - started
-    for stage, seconds in tally.stage_seconds.items():
-        stage_seconds[stage] += seconds
+    _check_input_unchanged(cfg, version_dir, claim)
     wall = time.perf_counter() - clock
-    counts = tally.counts
-    metrics = {
-        "counts": counts,
-        "throughput": {
-            "wall_seconds": wall,
-            "records_this_session": written,
-            "records_per_second": written / wall if wall else None,
-            "generated_inputs": job.generated_inputs(),
+    done_now = finish_version(
+        version_dir,
+        claim,
+        export=cfg.export,
+        max_failure_ratio=cfg.run.max_failure_ratio,
+        metrics_extra={
+            "throughput": {
+                "wall_seconds": wall,
+                "records_this_session": written,
+                "records_per_second": written / wall if wall else None,
+                "generated_inputs": job.generated_inputs(),
+            },
+            "stage_seconds": dict(stage_seconds),
+            "incremental": {
+                "enabled": cfg.run.incremental,
+                "previous_records": str(previous.path) if previous.path else None,
+            },
         },
-        "stage_seconds": dict(stage_seconds),
-        "incremental": {
-            "enabled": cfg.run.incremental,
-            "previous_records": str(previous.path) if previous.path else None,
-        },
-        **tally.evaluation,
-    }
-    exceeded = tally.failure_ratio > cfg.run.max_failure_ratio
-    manifest = build_manifest(cfg, job, version_dir, started_at, counts)
-    manifest["failure_ratio"] = tally.failure_ratio
-    manifest["failure_ratio_exceeded"] = exceeded
-    write_finished(version_dir, metrics, manifest)
-    publish(version_dir, cfg.export)
-    if not exceeded:  # a run over the failure threshold is kept, but not pointed to as latest
-        point_latest(version_dir.parent, version_dir)
-    return RunResult(version_dir, counts["read"], counts["ok"], counts["failed"], exceeded)
+        stop=stop,
+    )
+    return _result(done_now)
+
+
+def _check_input_unchanged(cfg: DictConfig, version_dir: Path, claim: dict[str, Any]) -> None:
+    """The input must still be what was hashed at claim time: else records may mix two inputs."""
+    changed = changed_files(cfg.source, (claim.get("inputs") or {}).get("files") or {})
+    if changed and not cfg.run.resume_force:
+        raise ValueError(
+            f"the input changed while {version_dir.name} read it ({'; '.join(changed[:3])}): "
+            "its records may mix two inputs, so it is left unfinished; start a new run"
+        )
+    if changed:
+        claim.setdefault("forced", []).append({"input_changed_while_read": changed})
+    claim["read_complete"] = True  # run.finish may complete this version from its records alone
+    write_claim(version_dir, claim)
 
 
 __all__ = ["LATEST", "RunResult", "run"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from summarize.checks.record import needs_review, summary_checks, translation_checks
 from summarize.evaluate.record import RecordEvaluator
 from summarize.records import ArticleSummary, Work
 
@@ -31,7 +32,9 @@ def build_record(
         )
 
     evaluation: dict[str, Any] = {"translations": {}}
+    checks: dict[str, Any] = {"summary": None, "translations": {}}
     if summarising and summary is not None:
+        checks["summary"] = summary_checks(summary.text, w.text, article.lang)
         previous = (
             (w.previous or {}).get("evaluation", {}).get("summary", {}) if w.reused_summary else {}
         )
@@ -62,8 +65,8 @@ def build_record(
         entry[part] = text
         reused["translations"][target] = (target, part) in w.reused_translations
         main_part = "summary" if summarising else "article"
+        source_text = summary.text if part == "summary" and summary is not None else w.text
         if part == main_part:
-            source_text = summary.text if summarising and summary is not None else w.text
             reference = article.references.get(target) or (
                 article.reference if not summarising and article.target_lang == target else None
             )
@@ -76,6 +79,12 @@ def build_record(
                 hit_max=any(o.hit_max_new_tokens for o in outputs),
                 output_tokens=sum(o.n_output_tokens for o in outputs) if outputs else None,
             )
+        wrong = (evaluation["translations"].get(target) or {}).get("wrong_language")
+        if part != main_part:  # only the main part is evaluated: the check detects it itself
+            wrong = None
+        checks["translations"].setdefault(target, {})[part] = translation_checks(
+            text, source_text, article.lang, target, wrong
+        )
     references = dict(article.references)
     if not summarising and article.reference and article.target_lang:
         references.setdefault(article.target_lang, article.reference)
@@ -101,6 +110,7 @@ def build_record(
             "translate_s": {t: round(s, 6) for t, s in w.translate_s.items()},
         },
         "evaluation": evaluation,
+        "checks": {**checks, "needs_review": needs_review(checks)},
         "notes": [*w.notes, *(summary.notes if summary is not None else ())],
         "error": error,
     }

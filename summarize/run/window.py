@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from summarize.evaluate.record import RecordEvaluator, evaluation_settings
 from summarize.generate.models import ModelCache, pick_device, pick_dtype
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
-from summarize.run.keys import digest, input_key, model_fingerprint
+from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
 from summarize.run.record import build_record
 from summarize.run.reuse import PreviousRecords
 from summarize.source.screening import Screen
@@ -91,6 +91,7 @@ class Job:
         }
         self.summary_fingerprint = digest(
             "summary",
+            PIPELINE_VERSION,
             self._summariser_fingerprint(),
             OmegaConf.to_container(cfg.chunking),
             cfg.generation.max_reduce_levels,
@@ -100,6 +101,11 @@ class Job:
         self._translation_fingerprints: dict[tuple[str, str], str] = {}
         self._runtime = runtime
 
+    @property
+    def runtime(self) -> dict[str, Any]:
+        """The resolved backend, dtype, device and quantisation (a version's claim records it)."""
+        return dict(self._runtime)
+
     def _summariser_fingerprint(self) -> Any:
         generator = getattr(self.summariser, "generator", None)
         if generator is not None:
@@ -107,6 +113,7 @@ class Job:
         return {
             "extractive": self.cfg.summarizer.method,
             "sentences": self.cfg.summarizer.sentences,
+            "words": self.cfg.summarizer.words,
         }
 
     def translation_fingerprint(self, source: str, target: str) -> str:
@@ -117,6 +124,7 @@ class Job:
                 translator = self.translators.get(source, target)
                 fingerprint = digest(
                     "translation",
+                    PIPELINE_VERSION,
                     model_fingerprint(translator.generator.loaded, translator.settings),
                     translator.direction,
                     self._runtime,
@@ -180,9 +188,12 @@ class Job:
             for target in self._targets(w):
                 for part, text in parts:
                     base = w.summary_key if part == "summary" else w.sha256
-                    key = digest(
-                        base, part, target, self.translation_fingerprint(w.article.lang, target)
-                    )
+                    try:  # loads the pair's model on first use: a missing one fails this record
+                        fingerprint = self.translation_fingerprint(w.article.lang, target)
+                    except Exception as exc:
+                        w.translated[(target, part)] = exc
+                        continue
+                    key = digest(base, part, target, fingerprint)
                     w.translation_keys[(target, part)] = key
                     previous = self.previous.get(key)
                     if previous is not None:
@@ -226,7 +237,16 @@ class Job:
         work: list[tuple[int, Work]] = []
         for i, item in enumerate(window):
             key = input_key(item.id, item.origin)
-            screened = self.screen.check(item, key)
+            try:
+                screened = self.screen.check(item, key)
+            except Exception as exc:  # one article's surprise must not stop the run
+                screened = RecordError(
+                    "screening_failed",
+                    f"{type(exc).__name__}: {exc}",
+                    id=item.id,
+                    origin=item.origin,
+                    lang=item.lang,
+                )
             if isinstance(screened, RecordError):
                 out[i] = error_record(screened, key)
             else:
@@ -243,13 +263,24 @@ class Job:
         total = sum(len(w.text) for w in items if not w.reused_summary) or 1
         for i, w in work:
             share = 0.0 if w.reused_summary else len(w.text) / total
-            out[i] = build_record(
-                w,
-                summarize_s=summarise_s * share,
-                summarising=self.summariser is not None,
-                evaluator=self.evaluator,
-                models=self.model_description,
-            )
+            try:
+                out[i] = build_record(
+                    w,
+                    summarize_s=summarise_s * share,
+                    summarising=self.summariser is not None,
+                    evaluator=self.evaluator,
+                    models=self.model_description,
+                )
+            except Exception as exc:  # evaluation or checks of one record failed
+                failed = RecordError(
+                    "record_failed",
+                    f"{type(exc).__name__}: {exc}",
+                    id=w.article.id,
+                    origin=w.article.origin,
+                    lang=w.article.lang,
+                    source_sha256=w.sha256,
+                )
+                out[i] = error_record(failed, w.input_key)
         return [r for r in out if r is not None]
 
     def model_description(self, targets: list[str]) -> dict[str, Any]:

@@ -47,17 +47,45 @@ def write_json_atomic(path: Path, document: Any) -> None:
     write_text_atomic(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
+def _printable(value: Any) -> str:
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    """One JSON line; a record that cannot be serialised becomes an error record in its place,
+    so one bad value (a lone surrogate, a NaN-free non-JSON object, ...) never stops a run."""
+    try:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except (ValueError, TypeError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        error = record.get("error") or {}
+        replacement = {
+            "id": None if record.get("id") is None else _printable(record["id"]),
+            "input_key": _printable(record.get("input_key")),
+            "source_sha256": None,
+            "lang": None,
+            "summary": None,
+            "translations": {},
+            "chunks": {"count": 0, "spans": []},
+            "error": {
+                "code": "serialisation_failed",
+                "message": _printable(f"{type(exc).__name__}: {exc}"),
+                "origin": _printable(error.get("origin", "")),
+            },
+        }
+        return (json.dumps(replacement, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 class RecordWriter:
     """Appends JSON lines; each ``write_many`` ends with flush + fsync."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._handle = path.open("a", encoding="utf-8")
+        self._handle = path.open("ab")
         self.count = 0
 
     def write_many(self, records: Iterable[dict[str, Any]]) -> None:
-        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
-        self._handle.write("".join(lines))
+        lines = [encode_line(r) for r in records]
+        self._handle.write(b"".join(lines))
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self.count += len(lines)

@@ -1,34 +1,38 @@
 """Readers: stream articles from a text folder, JSONL, CSV, Parquet or a Hugging Face dataset.
 
 Each reader yields ``Article`` or ``RecordError`` one at a time; nothing is loaded whole. A bad
-record becomes a ``RecordError`` naming the file and line/row, and reading goes on.
+record becomes a ``RecordError`` naming the file and line/row, and reading goes on: that includes
+a record over ``source.max_record_chars`` (``record_too_large``), text that is not valid Unicode
+(``invalid_text``) and JSON nested too deep to parse.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import sys
+import re
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from summarize.config import FieldMap, SourceConfig
 from summarize.records import Article, RecordError
+from summarize.source.files import (
+    UTF8_BOM,
+    bounded_lines,
+    input_path,
+    is_encoded,
+    line_limit,
+    open_text_input,
+    problem,
+    sniff,
+    text_files,
+)
 
 SourceItem = Article | RecordError
-
-
-def sample_folder() -> Path:
-    """The sample article shipped with the package: the default input."""
-    return Path(str(resources.files("summarize") / "samples"))
-
-
-def input_path(cfg: SourceConfig) -> Path:
-    return Path(cfg.path).expanduser() if cfg.path else sample_folder()
+# A lone UTF-16 surrogate ("\ud800" in JSON) is not Unicode text: it cannot even be written out.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _decode(data: bytes, errors: str) -> tuple[str, tuple[str, ...]]:
@@ -58,16 +62,40 @@ def _references(row: Mapping[str, Any], name: str | None) -> dict[str, str]:
     }
 
 
+def _printable(value: str) -> str:
+    """``value`` with lone surrogates escaped (\\ud800), so it can be written in an error record."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _invalid_text(row: Mapping[str, Any], raw_id: str, origin: str) -> RecordError | None:
+    for name, value in row.items():
+        values = value.values() if isinstance(value, Mapping) else (value,)
+        for item in (name, *values):
+            if isinstance(item, str) and (bad := _SURROGATE.search(item)):
+                return RecordError(
+                    "invalid_text",
+                    f"field {_printable(str(name))!r} holds a lone surrogate "
+                    f"{_printable(bad.group())} at character {bad.start()}: not Unicode text",
+                    id=_printable(raw_id),
+                    origin=origin,
+                )
+    return None
+
+
 def article_from_row(
     row: Mapping[str, Any],
     fields: FieldMap,
     default_lang: str,
     origin: str,
     notes: tuple[str, ...] = (),
+    max_chars: int | None = None,
 ) -> SourceItem:
     raw_id = _field(row, fields.id)
     if raw_id is None or str(raw_id).strip() == "":
         return RecordError("missing_id", f"record has no {fields.id!r} field", origin=origin)
+    invalid = _invalid_text(row, str(raw_id), origin)
+    if invalid is not None:
+        return invalid
     text = _field(row, fields.text)
     if text is None:
         return RecordError(
@@ -80,6 +108,8 @@ def article_from_row(
             id=str(raw_id),
             origin=origin,
         )
+    if max_chars is not None and len(text) > max_chars:
+        return too_large(f"the text has {len(text):,} characters", max_chars, str(raw_id), origin)
     title, lang, reference, target = (
         _field(row, f) for f in (fields.title, fields.lang, fields.reference, fields.target_lang)
     )
@@ -96,65 +126,119 @@ def article_from_row(
     )
 
 
+def too_large(what: str, max_chars: int, article_id: str | None, origin: str) -> RecordError:
+    return RecordError(
+        "record_too_large",
+        f"{what}, over source.max_record_chars={max_chars:,}: split it, or raise the limit",
+        id=article_id,
+        origin=origin,
+    )
+
+
 def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
     root = input_path(cfg)
-    files = (
-        [root]
-        if root.is_file()
-        else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in cfg.suffixes)
-    )
-    for path in files:
-        article_id = path.name if path == root else path.relative_to(root).as_posix()
-        try:
-            text, notes = _decode(path.read_bytes(), cfg.encoding_errors)
-        except UnicodeDecodeError as exc:
-            yield RecordError(
-                "invalid_utf8", f"not UTF-8 at byte {exc.start}", id=article_id, origin=str(path)
+    for path, article_id, outside in text_files(root, cfg.suffixes, cfg.follow_symlinks):
+        origin = str(path)
+        if outside:
+            yield RecordError("symlink_outside_source", outside, id=article_id, origin=origin)
+            continue
+        size = path.stat().st_size
+        if size > 4 * cfg.max_record_chars:  # UTF-8: at least one character per 4 bytes
+            yield too_large(
+                f"the file has {size:,} bytes", cfg.max_record_chars, article_id, origin
             )
             continue
-        yield Article(id=article_id, text=text, lang=cfg.lang, origin=str(path), notes=notes)
+        data = path.read_bytes().removeprefix(UTF8_BOM)
+        kind = sniff(data[:4096])
+        if is_encoded(kind):
+            assert kind is not None
+            yield RecordError(
+                "unsupported_encoding", problem(path, kind), id=article_id, origin=origin
+            )
+            continue
+        try:
+            text, notes = _decode(data, cfg.encoding_errors)
+        except UnicodeDecodeError as exc:
+            yield RecordError(
+                "invalid_utf8", f"not UTF-8 at byte {exc.start}", id=article_id, origin=origin
+            )
+            continue
+        if len(text) > cfg.max_record_chars:
+            yield too_large(
+                f"the text has {len(text):,} characters", cfg.max_record_chars, article_id, origin
+            )
+            continue
+        yield Article(id=article_id, text=text, lang=cfg.lang, origin=origin, notes=notes)
+
+
+def _parse_line(line: bytes, number: int, origin: str, cfg: SourceConfig) -> SourceItem:
+    try:
+        decoded, notes = _decode(line, cfg.encoding_errors)
+        row = json.loads(decoded)
+    except UnicodeDecodeError as exc:
+        return RecordError(
+            "invalid_utf8", f"line {number} is not UTF-8 at byte {exc.start}", origin=origin
+        )
+    except json.JSONDecodeError as exc:
+        return RecordError(
+            "malformed_json", f"line {number}: {exc.msg} at column {exc.colno}", origin=origin
+        )
+    except RecursionError:
+        return RecordError(
+            "malformed_json", f"line {number} is nested too deeply to parse", origin=origin
+        )
+    if not isinstance(row, dict):
+        return RecordError(
+            "malformed_json",
+            f"line {number} is a JSON {type(row).__name__}, not an object",
+            origin=origin,
+        )
+    return article_from_row(row, cfg.fields, cfg.lang, origin, notes, cfg.max_record_chars)
 
 
 def read_jsonl(cfg: SourceConfig) -> Iterator[SourceItem]:
     path = input_path(cfg)
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+    with open_text_input(path, cfg.compression) as handle:
+        lines = bounded_lines(handle, line_limit(cfg.max_record_chars))
+        for number, (line, size) in enumerate(lines, start=1):
             origin = f"{path}:{number}"
+            if line is None:
+                yield too_large(
+                    f"line {number} has {size:,} bytes", cfg.max_record_chars, None, origin
+                )
+                continue
+            if number == 1:
+                line = line.removeprefix(UTF8_BOM)
             if not line.strip():
                 continue
-            try:
-                decoded, notes = _decode(line, cfg.encoding_errors)
-                row = json.loads(decoded)
-            except UnicodeDecodeError as exc:
-                yield RecordError(
-                    "invalid_utf8", f"line {number} is not UTF-8 at byte {exc.start}", origin=origin
-                )
-                continue
-            except json.JSONDecodeError as exc:
-                yield RecordError(
-                    "malformed_json",
-                    f"line {number}: {exc.msg} at column {exc.colno}",
-                    origin=origin,
-                )
-                continue
-            if not isinstance(row, dict):
-                yield RecordError(
-                    "malformed_json",
-                    f"line {number} is a JSON {type(row).__name__}, not an object",
-                    origin=origin,
-                )
-                continue
-            yield article_from_row(row, cfg.fields, cfg.lang, origin, notes)
+            yield _parse_line(line, number, origin, cfg)
 
 
 def read_csv(cfg: SourceConfig) -> Iterator[SourceItem]:
     path = input_path(cfg)
-    csv.field_size_limit(sys.maxsize)  # a long article is one field; the default limit is 128 KiB
-    with path.open("rb") as raw:
-        text_stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+    # A long article is one field (the default limit is 128 KiB); a field far over the record
+    # limit is refused by the csv module itself, so it is never held whole.
+    csv.field_size_limit(max(4 * cfg.max_record_chars, 1 << 17))
+    with open_text_input(path, cfg.compression) as raw:
+        text_stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.DictReader(text_stream)
-        for number, row in enumerate(reader, start=2):  # row 1 is the header
-            yield article_from_row(row, cfg.fields, cfg.lang, f"{path}:{number}")
+        number = 1  # row 1 is the header
+        while True:
+            number += 1
+            origin = f"{path}:{number}"
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field limit" in str(exc):
+                    yield too_large(
+                        f"row {number} has a larger field", cfg.max_record_chars, None, origin
+                    )
+                else:
+                    yield RecordError("malformed_csv", f"row {number}: {exc}", origin=origin)
+                continue
+            yield article_from_row(row, cfg.fields, cfg.lang, origin, (), cfg.max_record_chars)
 
 
 def read_parquet(cfg: SourceConfig) -> Iterator[SourceItem]:
@@ -164,7 +248,8 @@ def read_parquet(cfg: SourceConfig) -> Iterator[SourceItem]:
     row_number = 0
     for batch in pq.ParquetFile(path).iter_batches(batch_size=256):
         for row in batch.to_pylist():
-            yield article_from_row(row, cfg.fields, cfg.lang, f"{path}:row {row_number}")
+            origin = f"{path}:row {row_number}"
+            yield article_from_row(row, cfg.fields, cfg.lang, origin, (), cfg.max_record_chars)
             row_number += 1
 
 
@@ -187,7 +272,8 @@ def read_hf(cfg: SourceConfig) -> Iterator[SourceItem]:
     else:
         rows = datasets.load_dataset(cfg.path, split=cfg.split or "train", streaming=True)
     for number, row in enumerate(rows):
-        yield article_from_row(row, cfg.fields, cfg.lang, f"{cfg.path}:row {number}")
+        origin = f"{cfg.path}:row {number}"
+        yield article_from_row(row, cfg.fields, cfg.lang, origin, (), cfg.max_record_chars)
 
 
 READERS = {
@@ -212,12 +298,8 @@ def count_inputs(cfg: SourceConfig) -> int | None:
     path = input_path(cfg)
     try:
         if cfg.kind == "text":
-            total = (
-                1
-                if path.is_file()
-                else sum(1 for p in path.rglob("*") if p.is_file() and p.suffix in cfg.suffixes)
-            )
-        elif cfg.kind in ("jsonl", "csv"):
+            total = len(text_files(path, cfg.suffixes, cfg.follow_symlinks))
+        elif cfg.kind in ("jsonl", "csv") and cfg.compression == "none":
             with path.open("rb") as handle:
                 total = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
             total -= cfg.kind == "csv"  # the header
@@ -230,32 +312,3 @@ def count_inputs(cfg: SourceConfig) -> int | None:
     except OSError:
         return None
     return min(total, cfg.limit) if cfg.limit is not None else total
-
-
-def check_source(cfg: SourceConfig) -> None:
-    """Fail before any model is loaded when the input cannot be found."""
-    path = input_path(cfg)
-    if cfg.kind == "hf" and not path.exists():
-        return  # a Hub dataset name
-    if not path.exists():
-        raise FileNotFoundError(
-            f"source.path={path} does not exist: point source.path at your {cfg.kind} input"
-        )
-
-
-def input_hashes(cfg: SourceConfig) -> dict[str, str]:
-    """sha256 of every input file, for the manifest (streamed, 1 MiB at a time)."""
-    path = input_path(cfg)
-    if not path.exists():
-        return {}
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    hashes = {}
-    for file in files:
-        digest = hashlib.sha256()
-        with file.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        hashes[file.name if file == path else file.relative_to(path).as_posix()] = (
-            digest.hexdigest()
-        )
-    return hashes

@@ -10,8 +10,9 @@ import time
 
 from omegaconf import DictConfig
 
+from summarize.config import known_languages
 from summarize.records import Article, RecordError, Work
-from summarize.text.languages import base_language
+from summarize.text.languages import base_language, is_language_code
 from summarize.text.normalise import looks_like_html, normalise_text
 
 # Share of control characters and U+FFFD above which a text is taken for binary data.
@@ -86,6 +87,9 @@ class Screen:
                 code, message, id=article.id, origin=article.origin, lang=article.lang
             )
 
+        article, problem = self._declared_language(article)
+        if problem:
+            return problem
         raw = article.text
         if raw == "":
             return error("empty_text", "the text is empty")
@@ -123,6 +127,26 @@ class Screen:
             input_key=key,
             notes=notes,
             normalise_s=time.perf_counter() - started,
+        )
+
+    def _declared_language(self, article: Article) -> tuple[Article, RecordError | None]:
+        """A record's lang must name a configured language (it picks configs, never a path);
+        a regional variant of one (fa-IR, en_US) is read as its base language."""
+        known = known_languages() | set(self.cfg.langs)
+        if article.lang in known:
+            return article, None
+        base = base_language(article.lang)
+        if is_language_code(article.lang) and base in known:
+            notes = (*article.notes, f"lang {article.lang!r} read as {base!r}")
+            return Article(**{**article.__dict__, "lang": base, "notes": notes}), None
+        shown = article.lang if len(article.lang) <= 40 else article.lang[:40] + "..."
+        return article, RecordError(
+            "unsupported_language",
+            f"lang {shown!r} is not a configured language ({', '.join(sorted(known))}); "
+            "fix the record or add conf/lang/<code>.yaml",
+            id=article.id,
+            origin=article.origin,
+            lang=shown,
         )
 
     def _language(

@@ -22,7 +22,7 @@ class Summariser(Protocol):
 def build_summariser(cfg: DictConfig, models: ModelCache) -> Summariser:
     summarizer = cfg.summarizer
     if summarizer.kind == "extractive":
-        return ExtractiveSummariser(summarizer.method, summarizer.sentences)
+        return ExtractiveSummariser(summarizer.method, summarizer.sentences, summarizer.words)
     spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
     loaded = models.get(spec)
     settings = resolve_generation(

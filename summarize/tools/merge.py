@@ -1,8 +1,10 @@
 """Combine shard runs into one version: ``python -m summarize.tools.merge job=NAME output.root=DIR``.
 
 Takes the latest finished version of every ``<job>-shard<i>of<n>`` folder (all n must be there and
-finished), writes their records into a new version of ``<job>``, then errors, metrics and the
-manifest exactly as a single run would, so readers cannot tell a merged run from a direct one.
+finished, and all must have read the same input with the same config and models: a shard that
+differs is named and nothing is merged), writes their records into a new version of ``<job>``,
+then finishes it exactly as a single run is finished (errors, metrics, report, export, manifest),
+so readers cannot tell a merged run from a direct one.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from summarize.evaluate.record import evaluation_settings
-from summarize.run.finish import publish, tally_version, write_finished
+from summarize.run.claim import differences, summary, write_claim
+from summarize.run.finish import finish_version
 from summarize.run.layout import MANIFEST, RECORDS, read_records
 from summarize.run.lock import JobLock
-from summarize.run.versions import claim_version, finished_versions, point_latest, safe_name
+from summarize.run.versions import claim_version, finished_versions, safe_name
 from summarize.run.writer import RecordWriter
 
 USAGE = "usage: python -m summarize.tools.merge job=NAME output.root=DIR"
@@ -51,12 +53,41 @@ def shard_runs(root: Path, job: str) -> list[Path]:
     return [found[i] for i in range(count)]
 
 
+def check_same_run(shards: list[Path], manifests: list[dict[str, Any]]) -> None:
+    """Every shard must have read the same input with the same config and models as shard 0."""
+    for shard, manifest in zip(shards[1:], manifests[1:], strict=True):
+        found = differences(manifests[0], manifest, ignore=("shard.index",))
+        if found:
+            raise ValueError(
+                f"shard {shard.parent.name}/{shard.name} is not the same run as "
+                f"{shards[0].parent.name}/{shards[0].name}: {summary(found)}; rerun it with "
+                "the same input and config, then merge"
+            )
+
+
 def merge(root: Path, job: str) -> Path:
     shards = shard_runs(root, job)
+    manifests = [json.loads((shard / MANIFEST).read_text("utf-8")) for shard in shards]
+    check_same_run(shards, manifests)
     job_dir = root / safe_name(job, "job")
     with JobLock(job_dir, stale_after_s=3600):
         version_dir = claim_version(job_dir)
-        started = datetime.now(UTC)
+        config = {**manifests[0]["config"], "shard": {"index": 0, "count": 1}}
+        claim = {
+            "format": "summarize.claim/1",
+            "claimed_at": datetime.now(UTC).isoformat(),
+            "config": config,
+            "config_sha256": manifests[0].get("config_sha256"),
+            "models": manifests[0].get("models"),
+            "runtime": manifests[0].get("runtime"),
+            "inputs": manifests[0].get("inputs") or {},
+            "read_complete": True,
+            "merged_from": [
+                {"run": str(s), "git_commit": m.get("git_commit"), "inputs": m.get("inputs")}
+                for s, m in zip(shards, manifests, strict=True)
+            ],
+        }
+        write_claim(version_dir, claim)
         with RecordWriter(version_dir / RECORDS) as writer:
             for shard in shards:
                 batch: list[dict[str, Any]] = []
@@ -66,26 +97,13 @@ def merge(root: Path, job: str) -> Path:
                         writer.write_many(batch)
                         batch = []
                 writer.write_many(batch)
-        manifests = [json.loads((shard / MANIFEST).read_text("utf-8")) for shard in shards]
-        config = manifests[0]["config"]
-        tally = tally_version(version_dir, evaluation_settings(config))
-        counts = tally.counts
-        metrics = {"counts": counts, "merged_from": [str(s) for s in shards], **tally.evaluation}
-        manifest = {
-            **manifests[0],
-            "job": job,
-            "version": version_dir.name,
-            "started_at": started.isoformat(),
-            "finished_at": datetime.now(UTC).isoformat(),
-            "counts": {k: counts[k] for k in ("read", "ok", "failed")},
-            "merged_from": [
-                {"run": str(s), "git_commit": m.get("git_commit"), "inputs": m.get("inputs")}
-                for s, m in zip(shards, manifests, strict=True)
-            ],
-        }
-        write_finished(version_dir, metrics, manifest)
-        publish(version_dir, config.get("export") or {})
-        point_latest(job_dir, version_dir)
+        finish_version(
+            version_dir,
+            claim,
+            export=config.get("export") or {},
+            max_failure_ratio=float("inf"),  # each shard was judged on its own; merge them all
+            metrics_extra={"merged_from": [str(s) for s in shards]},
+        )
     return version_dir
 
 

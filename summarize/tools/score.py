@@ -28,18 +28,25 @@ from summarize.evaluate import (
     score_translation,
 )
 from summarize.run.writer import write_text_atomic
+from summarize.tools.score_checks import check_lines, source_checks, write_rows
 
 USAGE = """\
 usage: python -m summarize.tools.score predictions=PRED.jsonl references=REF.jsonl [key=value ...]
 
 Joins two JSONL files on their id and scores the predictions.
   predictions=FILE         JSONL with the outputs (required)
-  references=FILE          JSONL with the references (default: the predictions file)
+  references=FILE          JSONL with the references (default, or null: the predictions file's
+                           reference_field; where no row has it, nothing is scored against
+                           references and source_field gives the source-based checks alone)
   id_field=id              field both files are joined on ("id,tgt_lang": on several)
   prediction_field=prediction
   reference_field=reference
   source_field=null        source text field (references file, else predictions file); adds
-                           the Lead-3 baseline and reference-free statistics (summarization)
+                           the weight-free checks (faithfulness of summaries, translation
+                           flags), and for summaries the Lead-3 baseline and statistics
+  source_lang=en           language of the sources (translation checks)
+  per_row=null             write one JSONL line per prediction: id, and its faithfulness
+                           (summaries) or checks (translations)
   task=summarization       summarization (ROUGE) | translation (BLEU, chrF, chrF++)
   lang=en                  language of predictions and references (ISO 639-1)
   rouge.tokenizer=unicode  unicode | compat (rouge-score's ASCII-only tokenizer, to reproduce
@@ -76,6 +83,8 @@ class ScoreConfig:
     prediction_field: str = "prediction"
     reference_field: str = "reference"
     source_field: str | None = None
+    source_lang: str = "en"
+    per_row: str | None = None
     task: str = "summarization"
     lang: str = "en"
     rouge: RougeOptions = field(default_factory=RougeOptions)
@@ -197,7 +206,20 @@ def score(cfg: ScoreConfig) -> dict[str, Any]:
     predictions = [
         _text(cfg.predictions, preds[k], cfg.prediction_field, "prediction_field") for k in ids
     ]
-    references = [_text(ref_path, refs[k], cfg.reference_field, "reference_field") for k in ids]
+    # Without a references file and with no row carrying reference_field: reference-free.
+    with_references = cfg.references is not None or any(
+        cfg.reference_field in refs[k][1] for k in ids
+    )
+    if not with_references and not cfg.source_field:
+        raise ScoreError(
+            f"{ref_path} has no {cfg.reference_field!r} field: set references=FILE, "
+            "reference_field=..., or source_field=... for the source-based checks alone"
+        )
+    references = (
+        [_text(ref_path, refs[k], cfg.reference_field, "reference_field") for k in ids]
+        if with_references
+        else []
+    )
     if only_preds or only_refs:
         print(
             f"warning: {len(only_preds)} ids only in {cfg.predictions}, {len(only_refs)} only in "
@@ -210,21 +232,23 @@ def score(cfg: ScoreConfig) -> dict[str, Any]:
         "lang": cfg.lang,
         "n": len(ids),
         "predictions": {"path": cfg.predictions, "field": cfg.prediction_field},
-        "references": {"path": ref_path, "field": cfg.reference_field},
+        "references": {"path": ref_path, "field": cfg.reference_field} if with_references else None,
         "unmatched": {
             "only_in_predictions": _unmatched(only_preds),
             "only_in_references": _unmatched(only_refs),
         },
     }
-    metrics: dict[str, MetricResult]
-    if cfg.task == "summarization":
-        rouge_args: dict[str, Any] = {
-            "lang": cfg.lang,
-            "tokenizer": cfg.rouge.tokenizer,
-            "stemmer": cfg.rouge.stemmer,
-            "bootstrap": cfg.bootstrap,
-            "seed": cfg.seed,
-        }
+    metrics: dict[str, MetricResult] = {}
+    rouge_args: dict[str, Any] = {
+        "lang": cfg.lang,
+        "tokenizer": cfg.rouge.tokenizer,
+        "stemmer": cfg.rouge.stemmer,
+        "bootstrap": cfg.bootstrap,
+        "seed": cfg.seed,
+    }
+    if not with_references:
+        pass
+    elif cfg.task == "summarization":
         metrics = score_rouge(predictions, references, **rouge_args)
     else:
         metrics = score_translation(
@@ -247,14 +271,23 @@ def score(cfg: ScoreConfig) -> dict[str, Any]:
             "share": len(flagged) / checked if checked else None,
             "first": flagged[:_FIRST_IDS],
         }
+    if not cfg.source_field:
+        return result
+    sources = [_source(cfg, preds, refs, ref_path, k) for k in ids]
+    summary, rows = source_checks(
+        cfg.task, ids, predictions, sources, cfg.lang, cfg.source_lang, wrong
+    )
+    result["faithfulness" if cfg.task == "summarization" else "checks"] = summary
+    if cfg.per_row:
+        write_rows(cfg.per_row, rows)
     # Summaries only: a translation's source is in another language, so its words, coverage and
     # novel n-grams against the source would mean nothing.
-    if cfg.source_field and cfg.task == "summarization":
-        sources = [_source(cfg, preds, refs, ref_path, k) for k in ids]
-        lead = [lead_k(s, cfg.lang, 3) for s in sources]
-        result["lead3"] = {
-            name: m.as_dict() for name, m in score_rouge(lead, references, **rouge_args).items()
-        }
+    if cfg.task == "summarization":
+        if references:
+            lead = [lead_k(s, cfg.lang, 3) for s in sources]
+            result["lead3"] = {
+                name: m.as_dict() for name, m in score_rouge(lead, references, **rouge_args).items()
+            }
         stats = ReferenceFreeStats(check_language=False)
         for source, prediction, flag in zip(sources, predictions, wrong, strict=True):
             stats.add(source, prediction, cfg.lang, wrong_language=flag)
@@ -282,7 +315,7 @@ def table(result: dict[str, Any]) -> list[str]:
     if "wrong_language" in result:
         w = result["wrong_language"]
         lines.append(f"wrong language: {w['count']} of {w['of']} checked predictions")
-    return lines
+    return lines + check_lines(result)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,17 @@ BUILTIN_LINES: tuple[str, ...] = (
     "او گفت: «ما به کار این گروه افتخار می‌کنیم.»",
     "قیمت‌ها در سال ۱۴۰۲ حدود ۲۵٪ افزایش یافت.",
     "ژاله، پدر و گیتی چای خوردند؛ هوا سرد بود.",
+    # Character coverage, so that tokenizers trained on these lines alone (a clone without the
+    # dev data) know every letter, digit and sign tests and samples use: no <unk> in round trips.
+    "THE QUICK BROWN FOX JUMPS OVER A LAZY DOG: 0123456789.",
+    "Pack my box with five dozen liquor jugs; sphinx of black quartz, judge my vow!",
+    "Mix: (a) [b] {c} <d> @e #f $g %h ^i &j *k _l +m =n |o \\p /q ~r `s 'u' \"v\" -w ?x.",
+    "Typography: “quoted” ‘single’ – dash — long dash … ellipsis « guillemets » 3€ £5 ¥7 ° §.",
+    "ÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸ àâæçéèêëîïôœùûüÿ: À Paris, l’Œuvre d’Éric coûte 12 €.",
+    "Äpfel, Öl, Übermut und die Straße: ä ö ü ß Ä Ö Ü ẞ.",
+    "¿Dónde está el niño? ¡Mañana! á é í ó ú ñ ü Á É Í Ó Ú Ñ.",
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهوي ءآأؤإئةى ٠١٢٣٤٥٦٧٨٩ ، ؛ ؟ ـ",
+    "پچژگکی ۰۱۲۳۴۵۶۷۸۹ ٪ ٫ ٬ «نقل‌قول» ــ",
 )
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import datasets
+import pandas as pd
 import pytest
 from fixtures.runs import run_articles
 
@@ -100,7 +104,7 @@ def assert_rows_match_records(rows: datasets.Dataset, expected: list[dict[str, A
 
 def test_load_from_disk_gives_back_every_record(run_dir: Path, exported: Path) -> None:
     assert exported == run_dir / EXPORT_DIR
-    dataset = datasets.load_from_disk(str(exported / "dataset"))
+    dataset = datasets.load_from_disk(str(exported))  # <run>/hf itself, where users look
     assert list(dataset) == ["train"]
     expected = records(run_dir)
     assert_rows_match_records(dataset["train"], expected)
@@ -132,11 +136,30 @@ def test_parquet_shards_give_back_every_record(
         "parquet", data_files=[str(p) for p in shards], cache_dir=str(tmp_path / "cache")
     )
     assert_rows_match_records(loaded["train"], records(run_dir))
-    on_disk = datasets.load_from_disk(str(exported / "dataset"))["train"]
+    on_disk = datasets.load_from_disk(str(exported))["train"]
     assert loaded["train"].features == on_disk.features  # nested spans, structs, nulls survive
     # The folder itself loads through the card's `configs` (what the Hub does after a push).
     via_card = datasets.load_dataset(str(exported), cache_dir=str(tmp_path / "cache2"))
     assert via_card["train"]["id"] == on_disk["id"]
+    assert pd.read_parquet(exported / "data")["id"].tolist() == on_disk["id"]
+
+
+def test_the_cards_loading_snippet_runs_as_written(
+    run_dir: Path, exported: Path, tmp_path: Path
+) -> None:
+    card = (exported / "README.md").read_text(encoding="utf-8")
+    snippet = card.split("## Loading", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    check = "\nassert list(ds) == ['train'] and len(ds['train']) == len(df) == 4\n"
+    result = subprocess.run(
+        [sys.executable, "-c", snippet + check],
+        cwd=run_dir,
+        env={**os.environ, "HF_DATASETS_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not list(run_dir.glob("**/cache*"))  # the snippet wrote nothing into the run
 
 
 def test_export_is_atomic_and_a_second_export_is_a_no_op(run_dir: Path, exported: Path) -> None:

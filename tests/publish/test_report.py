@@ -118,6 +118,14 @@ def test_article_text_is_escaped(report: Path) -> None:
     assert "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in html
 
 
+def test_needs_review_comes_first_with_the_failing_checks(report: Path) -> None:
+    html = report.read_text("utf-8")
+    assert html.index('id="needs-review"') < html.index("<h2>Counts</h2>")
+    # extractive summaries are fully supported; the tiny translator's outputs fail checks
+    assert re.search(r"\d+ of 3 records have a summary", html)
+    assert '<span class="flag">' in html
+
+
 def test_counts_errors_and_languages(report: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert "empty_text" in html

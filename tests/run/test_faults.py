@@ -55,11 +55,11 @@ def test_read_only_output_is_a_clear_error(small_disk: Path, tmp_path: Path) -> 
 
 
 def test_full_disk_fails_clearly_and_marks_nothing_finished(
-    small_disk: Path, tmp_path: Path, shared_data: Path
+    small_disk: Path, tmp_path: Path, dev_data: Path
 ) -> None:
     result = summarize(
         "source=jsonl",
-        f"source.path={shared_data / 'cnndm_frank_dev.jsonl'}",
+        f"source.path={dev_data / 'cnndm_frank_dev.jsonl'}",
         "summarizer=extractive",
         f"output.root={small_disk}",
         "runtime.window_articles=5",

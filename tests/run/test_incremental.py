@@ -9,8 +9,8 @@ from omegaconf import DictConfig
 from summarize.run.local import run
 
 
-def write_corpus(path: Path, shared_data: Path, n: int) -> None:
-    lines = (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:n]
+def write_corpus(path: Path, dev_data: Path, n: int) -> None:
+    lines = (dev_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:n]
     path.write_text(
         "".join(
             json.dumps({"id": json.loads(x)["id"], "text": json.loads(x)["text"][:1200]}) + "\n"
@@ -27,7 +27,7 @@ def metrics(version: Path) -> dict:
 def test_grown_input_generates_only_the_new_articles(
     make_config: Callable[..., DictConfig],
     tiny_models: dict[str, Path],
-    shared_data: Path,
+    dev_data: Path,
     tmp_path: Path,
 ) -> None:
     source = tmp_path / "in.jsonl"
@@ -36,11 +36,11 @@ def test_grown_input_generates_only_the_new_articles(
         "+lang=fa", "translator=custom", f"translator.name_or_path={tiny_models['nllb']}",
         "generation.summary.max_new_tokens=8", "generation.translation.max_new_tokens=6", "source.language_check=off",
     ]  # fmt: skip
-    write_corpus(source, shared_data, 20)
+    write_corpus(source, dev_data, 20)
     first = run(make_config(*overrides))
     first_inputs = metrics(first.path)["throughput"]["generated_inputs"]
 
-    write_corpus(source, shared_data, 22)  # the archive grew by 10 %
+    write_corpus(source, dev_data, 22)  # the archive grew by 10 %
     second = run(make_config(*overrides))
     m = metrics(second.path)
     assert (m["summary"]["en"]["reused"], m["summary"]["en"]["generated"]) == (20, 2)

@@ -54,9 +54,9 @@ def test_extractive_runs_with_no_model_and_two_runs_give_two_versions(
 
 
 def test_jsonl_source_one_record_per_line(
-    make_config: Callable[..., DictConfig], shared_data: Path
+    make_config: Callable[..., DictConfig], dev_data: Path
 ) -> None:
-    source = shared_data / "cnndm_frank_dev.jsonl"
+    source = dev_data / "cnndm_frank_dev.jsonl"
     result = run(
         make_config(
             "source=jsonl",
@@ -138,11 +138,11 @@ def test_fifty_thousand_word_article_is_fully_chunked_and_reduced(
     make_config: Callable[..., DictConfig],
     tiny_models: dict[str, Path],
     tmp_path: Path,
-    shared_data: Path,
+    dev_data: Path,
 ) -> None:
     sentences = [
         json.loads(line)["text"]
-        for line in (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()
+        for line in (dev_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()
     ]
     words: list[str] = []
     for text in sentences * 20:
@@ -186,3 +186,46 @@ def test_translate_article_translates_the_whole_article_too(
         record["keys"]["translations"]["fa"]["article"]
         != record["keys"]["translations"]["fa"]["summary"]
     )
+
+
+def test_every_record_carries_its_checks_and_metrics_count_the_flags(
+    tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    from fixtures.runs import run_articles
+
+    articles = [
+        {"id": "a", "lang": "en", "text": "The council met on Monday. It approved 12 new schools."},
+        {
+            "id": "b",
+            "lang": "en",
+            "text": "Rain fell in Lyon. The river rose by 2 metres overnight.",
+        },
+    ]
+    version = run_articles(
+        tmp_path,
+        articles,
+        "summarizer=extractive",
+        "+lang=fr",
+        "translator=custom",
+        f"translator.name_or_path={tiny_models['marian']}",
+        "generation.translation.max_new_tokens=8",
+    )
+    records = read_records(version)
+    for record in records:
+        checks = record["checks"]
+        # the extractive summary is the article's own sentences: fully supported
+        assert checks["summary"]["support"] == 1.0
+        assert checks["summary"]["flag"] is False
+        assert checks["summary"]["unsupported"] == []
+        # a random-weight translator's gibberish fails checks (numbers lost, wrong language, ...)
+        flags = checks["translations"]["fr"]["summary"]["flags"]
+        assert flags
+        assert checks["needs_review"] is True
+    metrics = json.loads((version / "metrics.json").read_text("utf-8"))
+    assert metrics["checks"]["summary"]["en"]["flagged"] == {"count": 0, "of": 2, "share": 0.0}
+    assert metrics["checks"]["needs_review"]["count"] == 2
+    assert metrics["checks"]["translation"]["fr"]["any_flag"]["count"] == 2
+    lost_numbers = sum(
+        "numbers" in r["checks"]["translations"]["fr"]["summary"]["flags"] for r in records
+    )
+    assert metrics["checks"]["translation"]["fr"]["numbers"]["count"] == lost_numbers

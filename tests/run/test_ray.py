@@ -22,10 +22,10 @@ def comparable(version: Path) -> list[dict]:
 def test_ray_records_equal_local_records(
     make_config: Callable[..., DictConfig],
     tiny_models: dict[str, Path],
-    shared_data: Path,
+    dev_data: Path,
     tmp_path: Path,
 ) -> None:
-    lines = (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:10]
+    lines = (dev_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:10]
     source = tmp_path / "in.jsonl"
     source.write_text(
         "".join(

@@ -13,8 +13,8 @@ from summarize.run.layout import truncate_partial_tail
 REPO = Path(__file__).resolve().parents[2]
 
 
-def corpus(shared_data: Path, folder: Path, n: int) -> Path:
-    lines = (shared_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:n]
+def corpus(dev_data: Path, folder: Path, n: int) -> Path:
+    lines = (dev_data / "cnndm_frank_dev.jsonl").read_text("utf-8").splitlines()[:n]
     path = folder / "in.jsonl"
     path.write_text(
         "".join(
@@ -62,9 +62,9 @@ def test_truncate_partial_tail(tmp_path: Path) -> None:
 
 
 def test_kill_9_at_random_points_then_resume_equals_an_uninterrupted_run(
-    tmp_path: Path, tiny_models: dict[str, Path], shared_data: Path
+    tmp_path: Path, tiny_models: dict[str, Path], dev_data: Path
 ) -> None:
-    source = corpus(shared_data, tmp_path, 24)
+    source = corpus(dev_data, tmp_path, 24)
     reference_root, crash_root = tmp_path / "reference", tmp_path / "crash"
     done = subprocess.run(
         command(source, reference_root, tiny_models), capture_output=True, text=True, timeout=600

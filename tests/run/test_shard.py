@@ -19,9 +19,9 @@ def ids(version: Path) -> list[str]:
 
 
 def test_shard_union_is_the_input_and_merge_is_complete(
-    make_config: Callable[..., DictConfig], shared_data: Path, tmp_path: Path
+    make_config: Callable[..., DictConfig], dev_data: Path, tmp_path: Path
 ) -> None:
-    source = shared_data / "cnndm_frank_dev.jsonl"
+    source = dev_data / "cnndm_frank_dev.jsonl"
     base = ["source=jsonl", f"source.path={source}", "summarizer=extractive", "shard.count=3"]
     shards = [run(make_config(*base, f"shard.index={i}")) for i in range(3)]
     again = run(make_config(*base, "shard.index=1", "run.incremental=false"))

@@ -44,3 +44,25 @@ def test_record_writer_appends_whole_lines(tmp_path: Path) -> None:
 def test_unsafe_names_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="not a safe folder name"):
         safe_name(name, "output.job")
+
+
+def test_a_record_that_cannot_be_serialised_becomes_its_own_error(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    with RecordWriter(path) as writer:
+        writer.write_many(
+            [
+                {"id": "a", "input_key": "k1", "error": None},
+                {"id": "b\ud800", "input_key": "k2", "error": None},  # lone surrogate
+                {"id": "c", "input_key": "k3", "error": None, "value": object()},
+                {"id": "d", "input_key": "k4", "error": None},
+            ]
+        )
+    lines = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in lines] == ["a", "b\\ud800", "c", "d"]
+    assert [r["input_key"] for r in lines] == ["k1", "k2", "k3", "k4"]
+    assert [(r["error"] or {}).get("code") for r in lines] == [
+        None,
+        "serialisation_failed",
+        "serialisation_failed",
+        None,
+    ]

@@ -30,6 +30,7 @@ def test_bad_corpus_is_fully_accounted_for(
             "source.language_check=skip",
             "run.max_failure_ratio=1.0",
             "evaluation.langid=false",
+            "source.max_record_chars=10000000",  # the 5 MB article is processed whole
         )
     )
     written = records(result.path)

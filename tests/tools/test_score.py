@@ -269,3 +269,101 @@ def test_module_entry_point_prints_usage() -> None:
     )
     assert done.returncode == 0
     assert "rouge.tokenizer=unicode" in done.stdout
+
+
+def test_reference_free_faithfulness_per_row(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = (
+        "The council approved a budget of 1,200 euros for the school on Monday. "
+        "The mayor, Anne Roy, said the work starts in May."
+    )
+    preds = write_jsonl(
+        tmp_path / "pred.jsonl",
+        [
+            {
+                "id": "faithful",
+                "summary": "The council approved a budget of 1,200 euros.",
+                "text": source,
+            },
+            {
+                "id": "number",
+                "summary": "The council approved a budget of 9,500 euros.",
+                "text": source,
+            },
+            {
+                "id": "name",
+                "summary": "The mayor, Paul Durand, said the work starts.",
+                "text": source,
+            },
+        ],
+    )
+    rows = tmp_path / "rows.jsonl"
+    status, result, _ = run(
+        capsys,
+        f"predictions={preds}",
+        "prediction_field=summary",
+        "source_field=text",
+        "references=null",
+        f"per_row={rows}",
+        "bootstrap=0",
+    )
+    assert status == 0
+    assert result is not None
+    assert result["references"] is None
+    assert result["metrics"] == {}
+    per_row = {r["id"]: r["faithfulness"] for r in map(json.loads, rows.read_text().splitlines())}
+    assert set(per_row) == {"faithful", "number", "name"}
+    assert per_row["faithful"]["support"] == 1.0
+    assert not per_row["faithful"]["flag"]
+    assert per_row["number"]["flag"]
+    assert [s["text"] for s in per_row["number"]["unsupported"]] == ["9,500"]
+    assert [(s["text"], s["kind"]) for s in per_row["name"]["unsupported"]] == [
+        ("Paul Durand", "entity")
+    ]
+    assert result["faithfulness"]["flagged"]["count"] == 2
+
+
+def test_reference_free_translation_checks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    preds = write_jsonl(
+        tmp_path / "pred.jsonl",
+        [
+            {
+                "id": "ok",
+                "source": "The bridge, built in 1932, is 1,000 metres long.",
+                "prediction": "Le pont, construit en 1932, mesure 1 000 mètres de long.",
+            },
+            {
+                "id": "changed",
+                "source": "The bridge, built in 1932, is 1,000 metres long.",
+                "prediction": "Le pont, construit en 1923, mesure 1 000 mètres de long.",
+            },
+        ],
+    )
+    rows = tmp_path / "rows.jsonl"
+    status, result, _ = run(
+        capsys,
+        f"predictions={preds}",
+        "task=translation",
+        "lang=fr",
+        "source_field=source",
+        f"per_row={rows}",
+        "bootstrap=0",
+    )
+    assert status == 0
+    assert result is not None
+    checks = {r["id"]: r["checks"] for r in map(json.loads, rows.read_text().splitlines())}
+    assert checks["ok"]["flags"] == []
+    assert checks["changed"]["flags"] == ["numbers"]
+    assert result["checks"]["numbers"]["count"] == 1
+
+
+def test_no_references_and_no_source_is_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    preds = write_jsonl(tmp_path / "pred.jsonl", [{"id": "a", "prediction": "x"}])
+    status, _, err = run(capsys, f"predictions={preds}")
+    assert status == 2
+    assert "source_field" in err

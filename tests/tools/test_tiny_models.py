@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import warnings
 from pathlib import Path
 
@@ -9,10 +10,10 @@ import pytest
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, PreTrainedTokenizerBase
 
-from summarize.tools.tiny_corpus import default_corpus_lines
+from summarize.tools.tiny_corpus import BUILTIN_LINES, default_corpus_lines
 from summarize.tools.tiny_models import FAMILIES, build_all
 
-REPO = Path(__file__).resolve().parents[2]
+DEV_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 SENTENCES = (
     "The committee met on Friday to discuss the budget.",
     "L'été à Paris, « déjà » là.",
@@ -28,7 +29,7 @@ LANG_FORCING = {
 
 @pytest.fixture(scope="session")
 def tiny_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    corpus = default_corpus_lines(REPO / ".." / "shared" / "data")
+    corpus = default_corpus_lines(DEV_DATA)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # MarianTokenizer nags about the optional sacremoses
         return build_all(tmp_path_factory.mktemp("tiny_models"), corpus)
@@ -47,8 +48,25 @@ def test_default_corpus_falls_back_when_dir_missing(tmp_path: Path) -> None:
     assert all(isinstance(line, str) and line for line in lines)
 
 
+def test_fallback_lines_cover_every_character_the_tests_use() -> None:
+    covered = set("".join(BUILTIN_LINES))
+    needed = set(string.ascii_letters + string.digits + string.punctuation)
+    needed |= set("".join(SENTENCES)) | set("àâçéèêëîïôùûüÿœæÀÉÈÇŒäöüßÄÖÜñÑ¿¡")
+    needed |= set("پچژگکی۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩ةى،؛؟\u200c«»")
+    assert sorted(needed - covered) == []
+
+
+def test_tokenizer_trained_on_the_fallback_alone_has_no_unknown_tokens(tmp_path: Path) -> None:
+    """What a clone without any dev data gets: the built-in lines only."""
+    (path,) = build_all(tmp_path, default_corpus_lines(tmp_path / "no-data"), ["t5"]).values()
+    tok, _ = _load(path)
+    for text in SENTENCES:
+        ids = tok(text).input_ids
+        assert tok.unk_token_id not in ids, (text, tok.convert_ids_to_tokens(ids))
+
+
 def test_default_corpus_is_trilingual_and_bounded() -> None:
-    lines = default_corpus_lines(REPO / ".." / "shared" / "data", n=90)
+    lines = default_corpus_lines(DEV_DATA, n=90)
     assert 0 < len(lines) <= 90
     assert any("é" in line for line in lines)
     assert any("\u0627" in line for line in lines)  # Arabic-script alef: Persian text present

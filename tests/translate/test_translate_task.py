@@ -13,12 +13,12 @@ from summarize.run.local import run
 def test_flores_style_file_evaluates_directly(
     make_config: Callable[..., DictConfig],
     tiny_models: dict[str, Path],
-    shared_data: Path,
+    dev_data: Path,
     tmp_path: Path,
 ) -> None:
     rows = [
         json.loads(line)
-        for line in (shared_data / "flores200_devtest_dev.jsonl").read_text("utf-8").splitlines()
+        for line in (dev_data / "flores200_devtest_dev.jsonl").read_text("utf-8").splitlines()
     ]
     picked = [r for r in rows if r["tgt_lang"] == "fa"][:12] + [
         r for r in rows if r["tgt_lang"] == "fr"
