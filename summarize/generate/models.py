@@ -287,13 +287,14 @@ class ModelCache:
         if key not in self._models:
             started = time.perf_counter()
             loaded = self._models[key] = load_seq2seq(spec, **self._load_options)
+            size = loaded.weights_bytes
             log.info(  # the one line per model load
-                "loaded %s from %s %s (%s, %.2f GB) in %.1f s",
+                "loaded %s from %s %s (%s, %s) in %.1f s",
                 spec.name_or_path,
                 loaded.where,
                 loaded.location,
                 loaded.weights_format,
-                loaded.weights_bytes / 1e9,
+                f"{size / 1e9:.2f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB",
                 time.perf_counter() - started,
             )
         return self._models[key]

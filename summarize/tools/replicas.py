@@ -228,12 +228,16 @@ def build_replica(
 
 
 def _write_weights(target: Path, fmt: str, seed: int) -> None:
-    from transformers import AutoConfig, AutoModelForSeq2SeqLM
-
     from summarize.generate.models import quiet_loading
 
     with quiet_loading():  # transformers' advice about legacy config keys is not for us here
-        config = AutoConfig.from_pretrained(target)
+        _random_weights(target, fmt, seed)
+
+
+def _random_weights(target: Path, fmt: str, seed: int) -> None:
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+
+    config = AutoConfig.from_pretrained(target)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = AutoModelForSeq2SeqLM.from_config(config)
