@@ -100,6 +100,16 @@ def resolve_compute_type(requested: str, device: str) -> str:
     return requested
 
 
+def _eos_id(loaded: LoadedModel) -> int:
+    """The end token generate() stops at: generation_config.json's, else config.json's. Read from
+    the files: the CT2 backend never builds the torch model."""
+    path = Path(loaded.location) / "generation_config.json"
+    eos = json.loads(path.read_text("utf-8")).get("eos_token_id") if path.is_file() else None
+    if eos is None:
+        eos = loaded.config.eos_token_id
+    return int(eos[0] if isinstance(eos, list) else eos)
+
+
 def _vocabulary(model_dir: Path) -> list[str]:
     for name in ("shared_vocabulary", "target_vocabulary"):
         if (model_dir / f"{name}.json").is_file():
@@ -138,11 +148,11 @@ class CT2Generator:
             compute_type=self.compute_type,
             intra_threads=threads or 0,  # 0: CTranslate2's default
         )
-        self._config = loaded.model.generation_config  # token ids only (eos)
         # Position i of the converted vocabulary is row i of the HF embedding, so ids map to
         # token strings through it both ways. The tokenizer's own id<->token maps can disagree
         # (M2M100's made-up words, a missing <pad>), and CTranslate2 looks tokens up by string.
         self.vocabulary = _vocabulary(self.model_dir)
+        self.eos_id = _eos_id(loaded)
         self._ids = {token: i for i, token in reversed(list(enumerate(self.vocabulary)))}
 
     @property
@@ -212,8 +222,7 @@ class CT2Generator:
         if forced_bos is None:
             forced_bos = effective.values.get("forced_bos_token_id")
         prefix = [self.vocabulary[int(forced_bos)]] if forced_bos is not None else None
-        eos_id = self._config.eos_token_id
-        eos_id = eos_id[0] if isinstance(eos_id, list) else eos_id
+        eos_id = self.eos_id
         forced_eos = effective.values.get("forced_eos_token_id") is not None
         limit = effective.max_new_tokens
 

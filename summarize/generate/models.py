@@ -51,6 +51,8 @@ class LoadedModel:
     spec: ModelSpec
     location: str  # local folder it was read from
     tokenizer: Any
+    # The torch model; None when only the files were read (runtime.backend=ct2 decodes with the
+    # converted model and never needs it).
     model: Any
     family: str  # bart | pegasus | t5 | marian | mbart50 | m2m100 | nllb | other
     max_input_tokens: int  # the model's own limit, special tokens included
@@ -59,6 +61,11 @@ class LoadedModel:
     where: str = "folder"
     weights_format: str | None = None  # safetensors | pytorch_model.bin (what was read)
     weights_bytes: int = 0
+    config: Any = None  # the checkpoint's PretrainedConfig (also without a torch model)
+
+    def __post_init__(self) -> None:
+        if self.config is None and self.model is not None:
+            self.config = self.model.config
 
     def describe(self) -> dict[str, Any]:
         """What every record names (the export schema has exactly these keys)."""
@@ -106,9 +113,9 @@ def quiet_loading() -> Iterator[None]:
         hf_logging.set_verbosity(level)
 
 
-def model_family(model: Any, tokenizer: Any) -> str:
+def model_family(config: Any, tokenizer: Any) -> str:
     """Family from the checkpoint's own config and tokenizer class, never from its Hub name."""
-    model_type = model.config.model_type
+    model_type = config.model_type
     tokenizer_class = type(tokenizer).__name__
     if model_type == "m2m_100":
         return "nllb" if tokenizer_class.startswith("Nllb") else "m2m100"
@@ -121,11 +128,11 @@ def model_family(model: Any, tokenizer: Any) -> str:
     return "other"
 
 
-def model_input_limit(model: Any, tokenizer: Any) -> int:
+def model_input_limit(config: Any, tokenizer: Any) -> int:
     """Tokens one input may have, special tokens included."""
     limits = [
         n
-        for n in (getattr(model.config, "max_position_embeddings", None),)
+        for n in (getattr(config, "max_position_embeddings", None),)
         if isinstance(n, int) and n > 0
     ]
     tokenizer_limit = getattr(tokenizer, "model_max_length", None)
@@ -195,8 +202,10 @@ def load_seq2seq(
     hash_weights: bool = True,
     quantize: str = "none",
     convert_to_safetensors: bool = False,
+    load_weights: bool = True,
 ) -> LoadedModel:
-    from transformers import AutoModelForSeq2SeqLM
+    """``load_weights=False``: config, tokenizer and weight hash only, no torch model (CT2)."""
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
     located = resolve_location(spec, model_root)
     location, name = located.location, spec.name_or_path
@@ -220,7 +229,10 @@ def load_seq2seq(
     try:
         with quiet_loading():
             tokenizer = load_tokenizer(location, name, trust_remote_code=trust_remote_code)
-            if fmt == PICKLE and allow_pickle:  # the explicit opt-in to full unpickling
+            if not load_weights:
+                model = None
+                config = AutoConfig.from_pretrained(location, trust_remote_code=trust_remote_code)
+            elif fmt == PICKLE and allow_pickle:  # the explicit opt-in to full unpickling
                 model = load_unpickled(location, files, dtype)
             else:
                 model = AutoModelForSeq2SeqLM.from_pretrained(
@@ -242,8 +254,10 @@ def load_seq2seq(
             f"model {name!r} at {location} could not be loaded as a seq2seq model: {reason}. "
             f"Check {spec.override_key}"
         ) from exc
-    model.to(device).eval()
-    if quantize == "dynamic_int8":
+    if model is not None:
+        config = model.config
+        model.to(device).eval()
+    if quantize == "dynamic_int8" and model is not None:
         if device.type != "cpu":
             raise ValueError(
                 "runtime.quantize=dynamic_int8 is for CPU; on GPU use runtime.dtype=bfloat16"
@@ -257,13 +271,14 @@ def load_seq2seq(
         location=location,
         tokenizer=tokenizer,
         model=model,
-        family=model_family(model, tokenizer),
-        max_input_tokens=model_input_limit(model, tokenizer),
+        family=model_family(config, tokenizer),
+        max_input_tokens=model_input_limit(config, tokenizer),
         weights_sha256=weights_sha256(location) if hash_weights else None,
         revision=revision,
         where=located.where,
         weights_format=fmt,
         weights_bytes=sum(f.stat().st_size for f in files),
+        config=config,
     )
 
 

@@ -258,7 +258,7 @@ def resolve_generation(
     layers = [
         ("override", _generation_part(override_values)),
         ("preset", _generation_part(preset or {})),
-        *checkpoint_layers(loaded.location, loaded.model.config, task),
+        *checkpoint_layers(loaded.location, loaded.config, task),
     ]
     chosen = (prefix, "preset") if prefix is not None else checkpoint_prefix(loaded.location, task)
     return resolve(layers, prefix=chosen, task=task)

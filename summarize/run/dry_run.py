@@ -120,7 +120,7 @@ def describe_need(need: Need, model_root: str | None) -> tuple[str, bool]:
     from transformers import AutoConfig
 
     config = AutoConfig.from_pretrained(found.location)
-    checkpoint = SimpleNamespace(location=found.location, model=SimpleNamespace(config=config))
+    checkpoint = SimpleNamespace(location=found.location, config=config)
     settings = resolve_generation(
         checkpoint, overrides=need.overrides, preset=need.preset, task=need.task
     )

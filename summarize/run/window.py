@@ -74,6 +74,8 @@ class Job:
             hash_weights=cfg.model.hash_weights,
             quantize=cfg.runtime.quantize,
             convert_to_safetensors=cfg.model.convert_to_safetensors,
+            # CTranslate2 decodes with the converted model: the torch copy is never built.
+            load_weights=cfg.runtime.backend != "ct2",
         )
         self.summariser: Summariser | None = (
             build_summariser(cfg, self.models) if cfg.task == "summarize" else None

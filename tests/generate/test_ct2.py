@@ -306,3 +306,34 @@ def test_make_generator_picks_the_backend(
     runtime.backend, runtime.device = "ct2", "mps"
     with pytest.raises(ValueError, match="runtime.device=cpu"):
         make_generator(loaded, settings, runtime)
+
+
+@pytest.mark.parametrize("family", ["bart", "marian", "nllb", "t5"])
+def test_ct2_needs_no_torch_model_and_decodes_the_same(
+    loaded_models: dict[str, LoadedModel],
+    tiny_models: dict[str, Path],
+    ct2_cache: Path,
+    family: str,
+) -> None:
+    files_only = load_seq2seq(
+        ModelSpec(str(tiny_models[family])),
+        model_root=None,
+        device=torch.device("cpu"),
+        dtype=torch.float32,
+        load_weights=False,
+    )
+    assert files_only.model is None
+    full = loaded_models[family]
+    assert (files_only.family, files_only.max_input_tokens, files_only.weights_sha256) == (
+        full.family,
+        full.max_input_tokens,
+        full.weights_sha256,
+    )
+    settings = GenerationSettings(num_beams=2, max_new_tokens=6)
+    options = {"device": "cpu", "compute_type": "float32", "cache_dir": ct2_cache}
+    without = CT2Generator(files_only, settings, 4096, **options)  # type: ignore[arg-type]
+    with_model = CT2Generator(full, settings, 4096, **options)  # type: ignore[arg-type]
+    assert without.model_dir == with_model.model_dir  # one conversion, keyed by the weights
+    assert without.settings.describe() == with_model.settings.describe()
+    direction = _direction(full)
+    assert without.generate(TEXTS, **direction) == with_model.generate(TEXTS, **direction)  # type: ignore[arg-type]

@@ -229,3 +229,26 @@ def test_every_record_carries_its_checks_and_metrics_count_the_flags(
         "numbers" in r["checks"]["translations"]["fr"]["summary"]["flags"] for r in records
     )
     assert metrics["checks"]["translation"]["fr"]["numbers"]["count"] == lost_numbers
+
+
+def test_the_ct2_backend_never_builds_the_torch_model(
+    make_config: Callable[..., DictConfig], tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    pytest.importorskip("ctranslate2")
+    cfg = make_config(
+        "summarizer=custom",
+        f"summarizer.name_or_path={tiny_models['bart']}",
+        "+lang=fr",
+        "translator=custom",
+        f"translator.name_or_path={tiny_models['marian']}",
+        "runtime.backend=ct2",
+        f"runtime.ct2_cache_dir={tmp_path / 'ct2'}",
+        "generation.summary.max_new_tokens=8",
+        "generation.translation.max_new_tokens=8",
+    )
+    job = Job(cfg)
+    assert [m.model for m in job.models.loaded()] == [None, None]
+    result = run(cfg)
+    records, _ = validate_run(result.path)
+    assert records[0]["error"] is None
+    assert records[0]["translations"]["fr"]["summary"] is not None

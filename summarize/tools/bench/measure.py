@@ -8,6 +8,7 @@ import platform
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,10 @@ import psutil
 import torch
 
 from summarize.tools.bench.models import DATA_DIR
+
+# A system maps inputs to (outputs, generated tokens); the benchmarks time each over the same inputs.
+System = Callable[[Sequence[str]], tuple[list[str], int]]
+CHUNK = 16  # inputs per alternation round, = the naive batch size
 
 
 def pick_articles(n: int) -> list[str]:
@@ -101,3 +106,34 @@ def work_flops(config: Any, input_lengths: Sequence[int], new_tokens: int, beams
         )
         total += encoder + beams * per_beam
     return total
+
+
+@dataclass
+class Tally:
+    seconds: float = 0.0
+    tokens: int = 0
+    peak_rss_mib: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+
+
+def measure(
+    systems: dict[str, System], inputs: dict[str, list[str]], rounds: int
+) -> dict[str, Tally]:
+    """Every system over the same articles, chunk by chunk, the order rotated each chunk."""
+    tallies = {name: Tally() for name in systems}
+    names, n = list(systems), len(next(iter(inputs.values())))
+    turn = 0
+    for _ in range(rounds):
+        for start in range(0, n, CHUNK):
+            for name in names[turn % len(names) :] + names[: turn % len(names)]:
+                tally = tallies[name]
+                with peak_rss() as rss:
+                    started = time.perf_counter()
+                    outputs, tokens = systems[name](inputs[name][start : start + CHUNK])
+                    tally.seconds += time.perf_counter() - started
+                tally.tokens += tokens
+                tally.peak_rss_mib = max(tally.peak_rss_mib, rss["peak_mib"])
+                if len(tally.outputs) < n:  # the first round's outputs are the ones compared
+                    tally.outputs += outputs
+            turn += 1
+    return tallies

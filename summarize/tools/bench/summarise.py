@@ -33,19 +33,18 @@ import os
 import platform
 import resource
 import tempfile
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from summarize.tools.bench.measure import (
+    System,
     _cpu_name,
     _version,
     fp32_peak_gflops,
-    peak_rss,
+    measure,
     pick_articles,
     truncate,
     work_flops,
@@ -55,12 +54,9 @@ from summarize.tools.bench.pipeline import print_pipeline, profile_pipeline
 
 DEFAULT_CACHE = Path("~/.cache/summarize/bench")
 SYSTEMS = ("naive", "batch16", "torch", "ct2")
-CHUNK = 16  # articles per alternation round, = the naive batch size
 
 
 # ---- the systems ------------------------------------------------------------------------------
-
-System = Callable[[Sequence[str]], tuple[list[str], int]]
 
 
 def _hf_count(output: torch.Tensor, pad_id: int) -> int:
@@ -168,37 +164,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.smoke:
         args.articles, args.new_tokens, args.beams, args.profile_articles = 4, 4, 2, 2
     return args
-
-
-@dataclass
-class Tally:
-    seconds: float = 0.0
-    tokens: int = 0
-    peak_rss_mib: float = 0.0
-    outputs: list[str] = field(default_factory=list)
-
-
-def measure(
-    systems: dict[str, System], inputs: dict[str, list[str]], rounds: int
-) -> dict[str, Tally]:
-    """Every system over the same articles, chunk by chunk, the order rotated each chunk."""
-    tallies = {name: Tally() for name in systems}
-    names, n = list(systems), len(next(iter(inputs.values())))
-    turn = 0
-    for _ in range(rounds):
-        for start in range(0, n, CHUNK):
-            for name in names[turn % len(names) :] + names[: turn % len(names)]:
-                tally = tallies[name]
-                with peak_rss() as rss:
-                    started = time.perf_counter()
-                    outputs, tokens = systems[name](inputs[name][start : start + CHUNK])
-                    tally.seconds += time.perf_counter() - started
-                tally.tokens += tokens
-                tally.peak_rss_mib = max(tally.peak_rss_mib, rss["peak_mib"])
-                if len(tally.outputs) < n:  # the first round's outputs are the ones compared
-                    tally.outputs += outputs
-            turn += 1
-    return tallies
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

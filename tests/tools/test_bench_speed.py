@@ -1,0 +1,55 @@
+"""Smoke sizes of the translation and whole-job benchmarks (small replicas, a few inputs).
+
+Timings are printed, never asserted; what is asserted is that the systems did the same work and
+that summarize's torch backend gives the naive loop's outputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+from summarize.tools.bench import job, translate  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def test_translation_benchmark_smoke(tmp_path: Path) -> None:
+    report = translate.main(
+        [
+            "--smoke",
+            "--data",
+            str(FIXTURES / "data"),
+            "--checkpoints",
+            str(FIXTURES / "checkpoints"),
+            "--cache",
+            str(tmp_path),
+        ]
+    )
+    systems = report["systems"]
+    assert list(systems) == ["naive", "batch16", "torch", "ct2"]
+    sentences = report["settings"]["sentences"]
+    assert sentences == 8
+    # every system decoded exactly the forced number of tokens for every sentence
+    new_tokens, beams = report["settings"]["new_tokens"], report["settings"]["beams"]
+    assert beams == 4  # opus-mt-en-fr's own generation_config
+    assert {s["generated_tokens"] for s in systems.values()} == {sentences * new_tokens}
+    assert systems["torch"]["outputs_identical_to_reference"] == sentences
+    assert systems["batch16"]["outputs_identical_to_reference"] == sentences
+
+
+def test_whole_job_benchmark_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    report = job.main(["--smoke", "--data", str(FIXTURES / "data"), "--cache", str(tmp_path)])
+    runs = report["backends"]
+    assert set(runs) == {"torch", "ct2"}
+    for run in runs.values():
+        assert run["articles_per_hour"] > 0
+        assert run["peak_rss_mib"] > 0
+        assert run["stage_seconds"]["translate"] > 0
+    # the same inputs went through both backends
+    assert runs["torch"]["generated_inputs"] == runs["ct2"]["generated_inputs"]
