@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import platform
 import threading
 import time
@@ -137,3 +138,46 @@ def measure(
                     tally.outputs += outputs
             turn += 1
     return tallies
+
+
+def machine() -> dict[str, Any]:
+    import transformers
+
+    return {
+        "cpu": _cpu_name(),
+        "logical_cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "ctranslate2": _version("ctranslate2"),
+    }
+
+
+def system_results(
+    stats: dict[str, Tally], inputs: int, floor_s: float, unit: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, float]]:
+    """Per system: seconds, ``<unit>_per_s``, tokens/s, peak RSS, share of the compute floor and
+    outputs identical to the first system's; and the speed ratios the README quotes."""
+    reference = next(iter(stats.values())).outputs
+    results = {
+        name: {
+            "seconds": s.seconds,
+            f"{unit}_per_s": inputs / s.seconds,
+            "generated_tokens_per_s": s.tokens / s.seconds,
+            "generated_tokens": s.tokens,
+            "peak_rss_mib": s.peak_rss_mib,
+            "floor_fraction": floor_s / s.seconds,  # 1.0 = running at the fp32 matmul peak
+            "outputs_identical_to_reference": sum(
+                a == b for a, b in zip(s.outputs, reference, strict=True)
+            ),
+        }
+        for name, s in stats.items()
+    }
+    speed = {k: v[f"{unit}_per_s"] for k, v in results.items()}
+    ratios = {
+        f"{a}/{b}": speed[a] / speed[b]
+        for a, b in (("torch", "naive"), ("torch", "batch16"), ("ct2", "naive"))
+        if a in speed and b in speed
+    }
+    return results, ratios

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import tempfile
 from collections.abc import Sequence
@@ -41,11 +40,11 @@ import torch
 
 from summarize.tools.bench.measure import (
     System,
-    _cpu_name,
-    _version,
     fp32_peak_gflops,
+    machine,
     measure,
     pick_articles,
+    system_results,
     truncate,
     work_flops,
 )
@@ -212,31 +211,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     flops = work_flops(loaded.model.config, lengths, args.new_tokens, args.beams) * args.rounds
     floor_s = flops / (peak * 1e9)
     reference_name = next(iter(stats))  # naive, unless --systems says otherwise
-    reference = stats[reference_name].outputs
-    report_systems = {}
-    for name, s in stats.items():
-        report_systems[name] = {
-            "seconds": s.seconds,
-            "articles_per_s": len(texts) * args.rounds / s.seconds,
-            "generated_tokens_per_s": s.tokens / s.seconds,
-            "generated_tokens": s.tokens,
-            "peak_rss_mib": s.peak_rss_mib,
-            "floor_fraction": floor_s / s.seconds,  # 1.0 = running at the fp32 matmul peak
-            "outputs_identical_to_reference": sum(
-                a == b for a, b in zip(s.outputs, reference, strict=True)
-            ),
-        }
-    speed = {k: v["articles_per_s"] for k, v in report_systems.items()}
+    report_systems, ratios = system_results(stats, len(texts) * args.rounds, floor_s, "articles")
     report: dict[str, Any] = {
-        "machine": {
-            "cpu": _cpu_name(),
-            "logical_cpus": os.cpu_count(),
-            "torch_threads": torch.get_num_threads(),
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-            "ctranslate2": _version("ctranslate2"),
-        },
+        "machine": machine(),
         "settings": {
             "model": str(args.model_dir or ("tiny-bart" if args.smoke else args.model)),
             "articles": len(texts),
@@ -257,11 +234,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "floor_seconds": floor_s,
         "reference_system": reference_name,  # outputs_identical_to_reference compares with it
         "systems": report_systems,
-        "ratios": {
-            f"{a}/{b}": speed[a] / speed[b]
-            for a, b in (("torch", "naive"), ("torch", "batch16"), ("ct2", "naive"))
-            if a in speed and b in speed
-        },
+        "ratios": ratios,
         "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         # Other processes on the machine slow every system; alternation spreads it, not removes it.
         "loadavg_before_after": [load_before, os.getloadavg()],

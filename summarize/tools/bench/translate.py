@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,10 +31,10 @@ import torch
 from summarize.tools.bench.measure import (
     CHUNK,
     System,
-    _cpu_name,
-    _version,
     fp32_peak_gflops,
+    machine,
     measure,
+    system_results,
     work_flops,
 )
 from summarize.tools.bench.models import DATA_DIR
@@ -211,33 +210,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     stats = measure(systems, dict.fromkeys(systems, sources), rounds=1)
     flops = work_flops(loaded.model.config, source_tokens, new_tokens, beams)
     floor_s = flops / (peak * 1e9)
-    reference_name = next(iter(stats))
-    reference = stats[reference_name].outputs
-    report_systems = {
-        name: {
-            "seconds": s.seconds,
-            "sentences_per_s": len(sources) / s.seconds,
-            "generated_tokens_per_s": s.tokens / s.seconds,
-            "generated_tokens": s.tokens,
-            "peak_rss_mib": s.peak_rss_mib,
-            "floor_fraction": floor_s / s.seconds,
-            "outputs_identical_to_reference": sum(
-                a == b for a, b in zip(s.outputs, reference, strict=True)
-            ),
-        }
-        for name, s in stats.items()
-    }
-    speed = {k: v["sentences_per_s"] for k, v in report_systems.items()}
+    reference_name = next(iter(stats))  # naive, unless --systems says otherwise
+    report_systems, ratios = system_results(stats, len(sources), floor_s, "sentences")
     report: dict[str, Any] = {
-        "machine": {
-            "cpu": _cpu_name(),
-            "logical_cpus": os.cpu_count(),
-            "torch_threads": torch.get_num_threads(),
-            "python": platform.python_version(),
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-            "ctranslate2": _version("ctranslate2"),
-        },
+        "machine": machine(),
         "settings": {
             "model": hub_id + (" (small replica)" if args.smoke else " (full-size replica)"),
             "direction": f"en->{target}",
@@ -255,11 +231,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "floor_seconds": floor_s,
         "reference_system": reference_name,
         "systems": report_systems,
-        "ratios": {
-            f"{a}/{b}": speed[a] / speed[b]
-            for a, b in (("torch", "naive"), ("torch", "batch16"), ("ct2", "naive"))
-            if a in speed and b in speed
-        },
+        "ratios": ratios,
         "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "loadavg_before_after": [load_before, os.getloadavg()],
     }
