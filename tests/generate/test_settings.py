@@ -27,9 +27,7 @@ def _checkpoint(folder: Path, config: dict, generation: dict | None = None) -> P
 
 def _loaded(folder: Path, **config_attrs: object) -> SimpleNamespace:
     """What resolve_generation reads of a LoadedModel: its folder and its config object."""
-    return SimpleNamespace(
-        location=str(folder), model=SimpleNamespace(config=SimpleNamespace(**config_attrs))
-    )
+    return SimpleNamespace(location=str(folder), config=SimpleNamespace(**config_attrs))
 
 
 def test_each_setting_comes_from_the_highest_layer_that_has_it(tmp_path: Path) -> None:
