@@ -181,3 +181,25 @@ def system_results(
         if a in speed and b in speed
     }
     return results, ratios
+
+
+def ct2_generator(
+    loaded: Any, settings: Any, batch_tokens: int, compute_type: str, cache: Path
+) -> Any:
+    """summarize's CT2 backend as the benchmarks run it: CPU, as many threads as torch uses."""
+    try:
+        from summarize.generate.ct2 import CT2Generator
+    except ImportError as exc:
+        raise SystemExit(
+            f"the ct2 system needs CTranslate2 ({exc}): pip install 'ctranslate2>=4.8,<5', "
+            "or leave it out with --systems naive,batch16,torch"
+        ) from exc
+    return CT2Generator(
+        loaded,
+        settings,
+        batch_tokens,
+        device="cpu",
+        compute_type=compute_type,
+        cache_dir=cache / "ct2",
+        threads=torch.get_num_threads(),
+    )

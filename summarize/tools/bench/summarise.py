@@ -40,6 +40,7 @@ import torch
 
 from summarize.tools.bench.measure import (
     System,
+    ct2_generator,
     fp32_peak_gflops,
     machine,
     measure,
@@ -106,23 +107,9 @@ def build_systems(loaded: Any, settings: Any, args: argparse.Namespace) -> dict[
     if "torch" in names:
         systems["torch"] = wrap(Generator(loaded, settings, args.batch_tokens))
     if "ct2" in names:
-        try:
-            from summarize.generate.ct2 import CT2Generator
-        except ImportError as exc:
-            raise SystemExit(
-                f"the ct2 system needs CTranslate2 ({exc}): pip install 'ctranslate2>=4.8,<5', "
-                "or leave it out with --systems naive,batch16,torch"
-            ) from exc
-        generator = CT2Generator(
-            loaded,
-            settings,
-            args.batch_tokens,
-            device="cpu",
-            compute_type=args.ct2_compute_type,
-            cache_dir=args.cache / "ct2",
-            threads=torch.get_num_threads(),  # as many as torch uses
+        systems["ct2"] = wrap(
+            ct2_generator(loaded, settings, args.batch_tokens, args.ct2_compute_type, args.cache)
         )
-        systems["ct2"] = wrap(generator)
     unknown = set(names) - set(SYSTEMS)
     if unknown:
         raise SystemExit(f"--systems: unknown {sorted(unknown)}; choose from {', '.join(SYSTEMS)}")

@@ -31,6 +31,7 @@ import torch
 from summarize.tools.bench.measure import (
     CHUNK,
     System,
+    ct2_generator,
     fp32_peak_gflops,
     machine,
     measure,
@@ -150,18 +151,8 @@ def build_systems(
     if "torch" in names:
         systems["torch"] = wrap(Generator(loaded, effective, args.batch_tokens))
     if "ct2" in names:
-        from summarize.generate.ct2 import CT2Generator
-
         systems["ct2"] = wrap(
-            CT2Generator(
-                loaded,
-                effective,
-                args.batch_tokens,
-                device="cpu",
-                compute_type=args.ct2_compute_type,
-                cache_dir=args.cache / "ct2",
-                threads=torch.get_num_threads(),
-            )
+            ct2_generator(loaded, effective, args.batch_tokens, args.ct2_compute_type, args.cache)
         )
     return {name: systems[name] for name in names}
 
