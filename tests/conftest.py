@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,3 +72,9 @@ def checkpoint_replicas(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     build_replicas(CHECKPOINTS, root, hub_ids)
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hash_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Remembered weight hashes go to a folder of this session, never the user's ~/.cache."""
+    os.environ["SUMMARIZE_HASH_CACHE"] = str(tmp_path_factory.mktemp("sha256-cache"))

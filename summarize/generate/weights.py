@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 SAFETENSORS = "safetensors"
 PICKLE = "pytorch_model.bin"
+DEFAULT_HASH_CACHE = Path("~/.cache/summarize/sha256")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class UnsafePickleError(RuntimeError):
@@ -41,11 +44,29 @@ def weights_size(location: str | Path) -> int:
     return sum(f.stat().st_size for f in weight_files(location)[1])
 
 
-def weights_sha256(location: str | Path) -> str | None:
-    """One hash over all weight files, so a record names exactly the weights that produced it."""
-    files = weight_files(location)[1]
-    if not files:
+def hash_cache_dir() -> Path | None:
+    """Where weight hashes are remembered: ``SUMMARIZE_HASH_CACHE`` (``off`` disables it)."""
+    value = os.environ.get("SUMMARIZE_HASH_CACHE", str(DEFAULT_HASH_CACHE))
+    if value.strip().lower() in ("", "0", "off", "false", "no"):
         return None
+    return Path(value).expanduser()
+
+
+def _file_signature(files: list[Path]) -> str:
+    """What identifies the files' bytes without reading them, as make, rsync and git judge it:
+    real path, size, modification and change times (ns), inode and device. A rewrite changes the
+    times; ``touch`` can restore the mtime but never the ctime."""
+    parts = []
+    for file in files:
+        stat = file.stat()  # follows the Hub cache's snapshot -> blob links
+        parts.append(
+            f"{file.resolve()}|{file.name}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ctime_ns}|"
+            f"{stat.st_ino}|{stat.st_dev}"
+        )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _hash_files(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.name.encode())
@@ -53,6 +74,36 @@ def weights_sha256(location: str | Path) -> str | None:
             while block := handle.read(1 << 22):
                 digest.update(block)
     return digest.hexdigest()
+
+
+def weights_sha256(location: str | Path) -> str | None:
+    """One hash over all weight files, so a record names exactly the weights that produced it.
+
+    Reading 1-3 GB of weights costs seconds at every start, so the hash is remembered under the
+    files' signature (``_file_signature``) in ``hash_cache_dir()``, one small file per signature,
+    written atomically; any change to a file gives a new signature and a fresh hash.
+    """
+    files = weight_files(location)[1]
+    if not files:
+        return None
+    cache = hash_cache_dir()
+    entry = cache / _file_signature(files) if cache is not None else None
+    if entry is not None and entry.is_file():
+        remembered = entry.read_text("ascii", errors="replace").strip()
+        if _HEX64.fullmatch(remembered):
+            return remembered
+    value = _hash_files(files)
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", dir=entry.parent, prefix=".tmp-", delete=False, encoding="ascii"
+            ) as handle:
+                handle.write(value + "\n")
+            os.replace(handle.name, entry)
+        except OSError as exc:  # a read-only home only costs the next run the same seconds
+            log.debug("could not remember the weights hash in %s: %s", entry.parent, exc)
+    return value
 
 
 def refusal(exc: BaseException, files: list[Path], name: str) -> UnsafePickleError | None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 import torch
 
+from summarize.generate import weights
 from summarize.generate.models import ModelSpec, ModelUnavailableError, load_seq2seq
 from summarize.generate.weights import weight_files
 
@@ -100,3 +103,50 @@ def test_convert_to_safetensors_writes_once_and_loads_the_same_weights(
     stamp = (folder / "model.safetensors").stat().st_mtime_ns
     _load(folder, convert_to_safetensors=True)
     assert (folder / "model.safetensors").stat().st_mtime_ns == stamp  # not converted again
+
+
+def _weights_folder(tmp_path: Path, payload: bytes) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir(exist_ok=True)
+    (folder / "model.safetensors").write_bytes(payload)
+    return folder
+
+
+def _direct_sha256(folder: Path) -> str:
+    digest = hashlib.sha256(b"model.safetensors")
+    digest.update((folder / "model.safetensors").read_bytes())
+    return digest.hexdigest()
+
+
+def test_the_weights_hash_is_remembered_until_a_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZE_HASH_CACHE", str(tmp_path / "hashes"))
+    folder = _weights_folder(tmp_path, b"weights-one")
+    first = weights.weights_sha256(folder)
+    assert first == _direct_sha256(folder)
+
+    def no_reading(files: list[Path]) -> str:
+        raise AssertionError("the remembered hash should have been used")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(weights, "_hash_files", no_reading)
+        assert weights.weights_sha256(folder) == first  # the second start reads no weights
+
+    time.sleep(0.01)  # a new mtime/ctime even on coarse clocks
+    (folder / "model.safetensors").write_bytes(b"weights-two")  # same size, new bytes
+    second = weights.weights_sha256(folder)
+    assert second == _direct_sha256(folder) != first
+
+
+def test_the_weights_hash_cache_can_be_off_or_unwritable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _weights_folder(tmp_path, b"weights")
+    monkeypatch.setenv("SUMMARIZE_HASH_CACHE", "off")
+    assert weights.hash_cache_dir() is None
+    assert weights.weights_sha256(folder) == _direct_sha256(folder)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("SUMMARIZE_HASH_CACHE", str(blocker / "hashes"))
+    assert weights.weights_sha256(folder) == _direct_sha256(folder)
