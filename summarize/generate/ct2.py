@@ -56,6 +56,7 @@ from typing import Any
 import ctranslate2
 
 from summarize.config import GenerationSettings
+from summarize.generate.allocator import keep_freed_memory
 from summarize.generate.batching import check_input_limit, run_batches
 from summarize.generate.ct2_convert import converted_dir
 from summarize.generate.models import LoadedModel
@@ -142,6 +143,7 @@ class CT2Generator:
         self.device = resolve_device(device)
         self.compute_type = resolve_compute_type(compute_type, self.device)
         self.model_dir = converted_dir(loaded, self.compute_type, cache_dir)
+        keep_freed_memory()  # before CTranslate2's threads allocate (summarize/generate/allocator.py)
         self.translator = ctranslate2.Translator(
             str(self.model_dir),
             device=self.device,

@@ -7,21 +7,10 @@ replicas of the default presets (``summarize.tools.replicas``: distilbart-cnn-12
 many-to-many for Persian, OPUS-MT en-fr for French; full size unless ``--smoke``; the real config,
 generation and tokenizer files, random weights) as ``SUMMARIZE_MODEL_ROOT``, once per backend, each
 in its own process. Random weights never choose to stop, so every output runs to the checkpoint's
-own length limits unless told otherwise, so two modes (``--lengths``):
-
-* ``realistic`` (default): every output is forced (min = max new tokens, as the decoding
-  benchmarks do) to the length real models write, measured in the replicas' own tokens: summaries
-  as long as BART-large-CNN's published summaries of the same CNN/DM articles
-  (``published_output_bart_large_cnn``), and each translation as long as such a summary times
-  the reference/source token ratio of that language's FLORES-200 human translations. A random
-  summary has no sentence end, so it is translated as one segment: the tokens per summary are
-  those of a real one, in one longer segment instead of three.
-* ``checkpoint``: the checkpoint's own limits (142 summary tokens, 200 for mBART-50, 512 for
-  OPUS-MT): the worst case, never typical; long outputs make decoding memory-bound on the
-  key/value cache, where CTranslate2's int8 weights help least.
-
-Reports wall time, articles per hour (including model loading; CT2's one-time conversion is done
-first, untimed), seconds per stage from metrics.json, and the process's peak RSS (sampled).
+own length limits and each summary is summarised again until it fits: the work per article is at
+the top of what real articles cost, not typical of it. Reports wall time, articles per hour
+(including model loading and CT2's one-time conversion, which the CT2 run does first, untimed),
+seconds per stage from metrics.json, and the process's peak RSS (sampled).
 """
 
 from __future__ import annotations
@@ -50,8 +39,6 @@ PRESETS = (
 )
 DEFAULT_CACHE = Path("~/.cache/summarize/bench")
 CHECKPOINTS = Path("tests") / "fixtures" / "checkpoints"  # from the repository root
-FIXTURES = Path("tests") / "fixtures" / "data"  # when ../shared is absent
-TRANSLATORS = {"fa": PRESETS[1], "fr": PRESETS[2]}  # the default presets' translators
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -63,7 +50,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--lengths", choices=("realistic", "checkpoint"), default="realistic")
     parser.add_argument("--threads", type=int, default=None, help="runtime.threads")
     parser.add_argument("--out", type=Path, help="write the report here (JSON)")
     parser.add_argument("overrides", nargs="*", help="extra key=value overrides for both runs")
@@ -85,70 +71,14 @@ def replicas(args: argparse.Namespace) -> Path:
     return root
 
 
-def article_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+def articles(args: argparse.Namespace, path: Path) -> None:
     source = args.data / "cnndm_frank_dev.jsonl"
     if not source.is_file():
-        source = FIXTURES / "cnndm_frank_dev.jsonl"
+        source = Path("tests") / "fixtures" / "data" / "cnndm_frank_dev.jsonl"
     rows = [json.loads(line) for line in source.read_text("utf-8").splitlines() if line.strip()]
-    return rows[: args.articles]
-
-
-def articles(rows: list[dict[str, Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
+        for row in rows[: args.articles]:
             handle.write(json.dumps({"id": row["id"], "text": row["text"], "lang": "en"}) + "\n")
-
-
-def realistic_lengths(
-    args: argparse.Namespace, root: Path, rows: list[dict[str, Any]]
-) -> tuple[list[str], dict[str, Any]]:
-    """Overrides forcing every output to a real model's length, in the replicas' tokens."""
-    import torch
-
-    from summarize.config import load_lang_config
-    from summarize.generate.models import ModelSpec, load_seq2seq
-    from summarize.tools.bench.translate import sentence_pairs
-    from summarize.translate.directions import direction_for
-
-    def load(hub_id: str) -> Any:
-        return load_seq2seq(
-            ModelSpec(str(root / hub_id)),
-            model_root=None,
-            device=torch.device("cpu"),
-            dtype=torch.float32,
-            hash_weights=False,
-            load_weights=False,
-        )
-
-    summaries = [r["published_output_bart_large_cnn"] for r in rows]
-    summariser = load(PRESETS[0]).tokenizer
-    summary_tokens = sum(len(summariser(s)["input_ids"]) for s in summaries) / len(summaries)
-    data = args.data if (args.data / "flores200_devtest_dev.jsonl").is_file() else FIXTURES
-    overrides = [
-        f"generation.summary.{k}_new_tokens={round(summary_tokens)}" for k in ("min", "max")
-    ]
-    lengths: dict[str, Any] = {"summary": round(summary_tokens)}
-    for lang in args.langs.split(","):
-        if lang not in TRANSLATORS:
-            raise SystemExit(f"--lengths realistic knows the translators of {sorted(TRANSLATORS)}")
-        loaded = load(TRANSLATORS[lang])
-        direction = direction_for(
-            loaded, load_lang_config("en").codes, "English", load_lang_config(lang)
-        )
-        tokenizer = loaded.tokenizer
-        if direction.src_lang is not None:
-            tokenizer.src_lang = direction.src_lang
-        pairs = sentence_pairs(data, lang, 200)
-        ratio = sum(len(tokenizer(text_target=r)["input_ids"]) for _, r in pairs) / sum(
-            len(tokenizer(direction.prefix + s)["input_ids"]) for s, _ in pairs
-        )
-        source = sum(len(tokenizer(direction.prefix + s)["input_ids"]) for s in summaries)
-        lengths[lang] = round(ratio * source / len(summaries))
-        overrides += [
-            f"+langs.{lang}.translator.generation.{k}_new_tokens={lengths[lang]}"
-            for k in ("min", "max")
-        ]
-    return overrides, lengths
 
 
 def _peak_rss(process: subprocess.Popen[bytes], result: dict[str, float]) -> None:
@@ -197,19 +127,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "langs": args.langs,
             "replicas": "small" if args.smoke else "full size",
             "models": list(PRESETS),
-            "lengths": args.lengths,
         },
         "backends": {},
     }
-    rows = article_rows(args)
-    forced: list[str] = []
-    if args.lengths == "realistic":
-        forced, report["settings"]["forced_new_tokens"] = realistic_lengths(args, root, rows)
-        print(f"forced new tokens: {report['settings']['forced_new_tokens']}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         source = work / "articles.jsonl"
-        articles(rows, source)
+        articles(args, source)
         env = {**os.environ, "SUMMARIZE_MODEL_ROOT": str(root), "HF_HUB_OFFLINE": "1"}
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(Path.cwd()), os.environ.get("PYTHONPATH")])
@@ -228,7 +152,6 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 "export.report=false",
                 "evaluation.bootstrap=0",
                 *([f"runtime.threads={args.threads}"] if args.threads else []),
-                *forced,
                 *args.overrides,
             ]
             if backend == "ct2":  # convert once, untimed: a nightly job finds the cache filled
