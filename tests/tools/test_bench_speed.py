@@ -53,3 +53,55 @@ def test_whole_job_benchmark_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert run["stage_seconds"]["translate"] > 0
     # the same inputs went through both backends
     assert runs["torch"]["generated_inputs"] == runs["ct2"]["generated_inputs"]
+
+
+def test_translation_benchmark_forces_the_requested_length(tmp_path: Path) -> None:
+    report = translate.main(
+        [
+            "--smoke",
+            "--new-tokens",
+            "6",
+            "--systems",
+            "torch,ct2",
+            "--data",
+            str(FIXTURES / "data"),
+            "--checkpoints",
+            str(FIXTURES / "checkpoints"),
+            "--cache",
+            str(tmp_path),
+        ]
+    )
+    assert report["settings"]["new_tokens"] == 6
+    assert list(report["systems"]) == ["torch", "ct2"]
+    assert {s["generated_tokens"] for s in report["systems"].values()} == {8 * 6}
+
+
+def test_a_terminated_pipeline_benchmark_stops_its_job(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "summarize.bench", "--task", "pipeline", "--smoke",
+         "--data", str(FIXTURES / "data"), "--cache", str(tmp_path)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline, jobs = time.monotonic() + 240, []
+        while not jobs and time.monotonic() < deadline and bench.poll() is None:
+            try:
+                children = psutil.Process(bench.pid).children(recursive=True)
+                jobs = [c for c in children if "+lang=[fa,fr]" in " ".join(c.cmdline())]
+            except psutil.Error:  # a child ended between listing and reading its command line
+                jobs = []
+            time.sleep(0.2)
+        assert jobs, "the benchmark never started a job"
+        bench.send_signal(signal.SIGTERM)
+        assert bench.wait(timeout=60) == 143
+        for job_process in jobs:  # the job was killed and reaped, not left running
+            assert not job_process.is_running()
+    finally:
+        if bench.poll() is None:
+            bench.kill()

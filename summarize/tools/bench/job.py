@@ -8,7 +8,12 @@ many-to-many for Persian, OPUS-MT en-fr for French; full size unless ``--smoke``
 generation and tokenizer files, random weights) as ``SUMMARIZE_MODEL_ROOT``, once per backend, each
 in its own process. Random weights never choose to stop, so every output runs to the checkpoint's
 own length limits and each summary is summarised again until it fits: the work per article is at
-the top of what real articles cost, not typical of it. Reports wall time, articles per hour
+the top of what real articles cost, not typical of it (OPUS-MT runs every sentence to 512 tokens).
+Long outputs make both backends spend their time copying the key/value cache (appended and
+reordered between beams at every step), where CTranslate2's int8 weights help least; the
+translation benchmark's ``--new-tokens`` shows how the CT2/torch ratio falls with output length.
+Lengths cannot be forced to real ones here: the replicas' tokenizers, trained on little text,
+make real summaries longer than the checkpoints' limits in their tokens. Reports wall time, articles per hour
 (including model loading and CT2's one-time conversion, which the CT2 run does first, untimed),
 seconds per stage from metrics.json, and the process's peak RSS (sampled).
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -106,7 +112,12 @@ def run_job(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any
         rss: dict[str, float] = {}
         sampler = threading.Thread(target=_peak_rss, args=(process, rss), daemon=True)
         sampler.start()
-        stdout, _ = process.communicate()
+        try:
+            stdout, _ = process.communicate()
+        finally:  # an interrupted benchmark leaves no job running on behind it
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         sampler.join()
     wall = time.perf_counter() - started
     if process.returncode != 0:
@@ -119,6 +130,17 @@ def run_job(command: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
+    if threading.current_thread() is not threading.main_thread():
+        return measure_backends(args)
+    # kill -TERM ends the benchmark through its finally blocks, which stop the running job
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return measure_backends(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def measure_backends(args: argparse.Namespace) -> dict[str, Any]:
     root = replicas(args)
     report: dict[str, Any] = {
         "machine": {"cpu": _cpu_name(), "logical_cpus": os.cpu_count()},

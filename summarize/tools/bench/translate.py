@@ -7,7 +7,8 @@ config and generation files, a tokenizer of the family's real type and size, ran
 Sentences are FLORES-200 and TICO-19 English sources (``--data``). Random weights never choose to
 stop, so every system decodes exactly N new tokens (min = max), with N = the mean source length in
 tokens times the target/source length ratio measured on the human references of the same sentences
-with the same tokenizer; beams are the checkpoint's own. Systems alternate over chunks of 16
+with the same tokenizer (``--new-tokens N`` forces another length, to see how the backends
+compare as outputs grow); beams are the checkpoint's own. Systems alternate over chunks of 16
 sentences (order rotated per chunk), as in the summarisation benchmark:
 
 1. naive   -- per sentence: tokenize, generate, decode (what users write without pipelines)
@@ -54,6 +55,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", default="opus-mt-en-fr", choices=sorted(MODELS))
     parser.add_argument("--smoke", action="store_true", help="a small replica, 8 sentences (CI)")
     parser.add_argument("--sentences", type=int, default=64)
+    parser.add_argument(
+        "--new-tokens", type=int, help="force this many new tokens instead of the measured length"
+    )
     parser.add_argument("--batch-tokens", type=int, default=8192, help="runtime.batch_tokens")
     parser.add_argument("--ct2-compute-type", default="int8")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset")
@@ -183,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     source_tokens = [len(tokenizer(direction.prefix + s)["input_ids"]) for s in sources]
     reference_tokens = [len(tokenizer(text_target=r)["input_ids"]) for _, r in pairs]
     ratio = sum(reference_tokens) / sum(source_tokens)
-    new_tokens = max(2, round(ratio * sum(source_tokens) / len(sources)))
+    new_tokens = args.new_tokens or max(2, round(ratio * sum(source_tokens) / len(sources)))
     checkpoint = resolve_generation(loaded, task=f"translation_en_to_{target}")
     beams = int(checkpoint.values.get("num_beams") or 1)
     effective = resolve_generation(
