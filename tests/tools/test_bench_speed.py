@@ -7,6 +7,7 @@ that summarize's torch backend gives the naive loop's outputs.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,18 +19,16 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 
 
-def test_translation_benchmark_smoke(tmp_path: Path) -> None:
-    report = translate.main(
-        [
-            "--smoke",
-            "--data",
-            str(FIXTURES / "data"),
-            "--checkpoints",
-            str(FIXTURES / "checkpoints"),
-            "--cache",
-            str(tmp_path),
-        ]
+def smoke_translation(tmp_path: Path, *extra: str) -> dict[str, Any]:
+    """The translation benchmark at smoke size on the committed fixtures."""
+    data, checkpoints = str(FIXTURES / "data"), str(FIXTURES / "checkpoints")
+    return translate.main(
+        ["--smoke", *extra, "--data", data, "--checkpoints", checkpoints, "--cache", str(tmp_path)]
     )
+
+
+def test_translation_benchmark_smoke(tmp_path: Path) -> None:
+    report = smoke_translation(tmp_path)
     systems = report["systems"]
     assert list(systems) == ["naive", "batch16", "torch", "ct2"]
     sentences = report["settings"]["sentences"]
@@ -56,21 +55,7 @@ def test_whole_job_benchmark_smoke(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_translation_benchmark_forces_the_requested_length(tmp_path: Path) -> None:
-    report = translate.main(
-        [
-            "--smoke",
-            "--new-tokens",
-            "6",
-            "--systems",
-            "torch,ct2",
-            "--data",
-            str(FIXTURES / "data"),
-            "--checkpoints",
-            str(FIXTURES / "checkpoints"),
-            "--cache",
-            str(tmp_path),
-        ]
-    )
+    report = smoke_translation(tmp_path, "--new-tokens", "6", "--systems", "torch,ct2")
     assert report["settings"]["new_tokens"] == 6
     assert list(report["systems"]) == ["torch", "ct2"]
     assert {s["generated_tokens"] for s in report["systems"].values()} == {8 * 6}
