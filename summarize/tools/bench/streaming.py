@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from summarize.run.layout import RECORDS, read_records
 from summarize.tools.bench.models import DATA_DIR
 
 ARTICLES = "cnndm_frank_dev.jsonl"
@@ -60,10 +61,9 @@ def translation_overrides(work: Path, data: Path) -> list[str]:
 def translated(run_dir: Path) -> int:
     """Records whose summary has a translation into every target language."""
     count = 0
-    with (run_dir / "records.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            parts = json.loads(line).get("translations") or {}
-            count += bool(parts) and all(p.get("summary") for p in parts.values())
+    for record in read_records(run_dir / RECORDS):
+        parts = record.get("translations") or {}
+        count += bool(parts) and all(p.get("summary") for p in parts.values())
     return count
 
 
