@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,11 @@ from summarize.config import validate
 from summarize.generate.models import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
-from summarize.run.faults import fault_point
-from summarize.run.finish import Finished, finish_version, remove_leftovers
+from summarize.run.finish import Finished, finish_version
 from summarize.run.keys import input_key, shard_of
-from summarize.run.layout import LATEST, MANIFEST, RECORDS, read_records, truncate_partial_tail
 from summarize.run.lock import JobLock
 from summarize.run.progress import Progress
+from summarize.run.reopen import kept_records
 from summarize.run.reuse import PreviousRecords
 from summarize.run.signals import Stop, stop_on_signals
 from summarize.run.versions import (
@@ -41,9 +40,12 @@ from summarize.run.versions import (
     versions,
 )
 from summarize.run.window import Job
-from summarize.run.writer import RecordWriter
 from summarize.source.files import changed_files, check_source, input_identity, input_path
 from summarize.source.readers import count_inputs, read_source
+from summarize.store.atomic import RecordWriter
+from summarize.store.faults import fault_point
+from summarize.store.layout import LATEST, MANIFEST, RECORDS
+from summarize.store.verify import records_identity
 
 log = logging.getLogger("summarize")
 
@@ -127,17 +129,10 @@ def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
             version_dir = resume_target(job_dir, cfg.run.resume)
             now = build_claim(cfg, job, input_identity(cfg.source))
             claim = check_resume(version_dir, now, cfg.run.resume_force)
-            remove_leftovers(version_dir)
-            dropped = truncate_partial_tail(version_dir / RECORDS)
-            for record in read_records(version_dir / RECORDS):
+            for record in kept_records(version_dir, claim, cfg.run.repair):
                 done.add(record["input_key"])
                 job.screen.remember(record.get("id"))
-            log.info(
-                "resuming %s: %d records kept, %d bytes of a cut line dropped",
-                version_dir,
-                len(done),
-                dropped,
-            )
+            log.info("resuming %s: %d records kept", version_dir, len(done))
         else:
             inputs = input_identity(cfg.source)  # taken before the first record is read
             if not cfg.source.allow_empty and next(iter(read_source(cfg.source)), None) is None:
@@ -177,7 +172,6 @@ def _finish_only(cfg: DictConfig, job_dir: Path, stop: Stop) -> RunResult:
             f"run.finish={cfg.run.finish}: {version_dir.name} did not finish reading its input; "
             f"resume it instead (run.resume={version_dir.name} with the same config)"
         )
-    truncate_partial_tail(version_dir / RECORDS)
     config = claim["config"]
     done = finish_version(
         version_dir,
@@ -198,7 +192,7 @@ def _result(done: Finished) -> RunResult:
 
 def processed_windows(
     cfg: DictConfig, job: Job, items: Iterable[Article | RecordError], previous: PreviousRecords
-) -> Iterator[list[dict[str, Any]]]:
+) -> Iterator[Sequence[Mapping[str, Any]]]:
     if cfg.runner.kind == "ray":
         from summarize.run.ray import process_on_ray
 
@@ -284,6 +278,7 @@ def _check_input_unchanged(cfg: DictConfig, version_dir: Path, claim: dict[str, 
     if changed:
         claim.setdefault("forced", []).append({"input_changed_while_read": changed})
     claim["read_complete"] = True  # run.finish may complete this version from its records alone
+    claim["records"] = records_identity(version_dir / RECORDS)  # ...these very records
     write_claim(version_dir, claim)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from omegaconf import DictConfig
 
-from summarize.run.faults import ENV, FaultInjected
+from summarize.store.faults import ENV, FaultInjected
 from summarize.run.local import run
 from summarize.run.window import Job
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from omegaconf import DictConfig
 
-from summarize.run.faults import ENV, FaultInjected
+from summarize.store.faults import ENV, FaultInjected
 from summarize.run.local import run
 
 GOOD = "The council met on Tuesday. Members agreed to fund two schools. The vote was close."
