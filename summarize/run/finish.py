@@ -33,7 +33,7 @@ from summarize.store.atomic import RecordWriter, write_json_atomic
 from summarize.store.faults import fault_point
 from summarize.store.layout import ERRORS, LATEST, MANIFEST, METRICS, RECORDS
 from summarize.store.reader import Damaged, RecordReader
-from summarize.store.verify import diagnose, file_sha256
+from summarize.store.verify import EDITED, diagnose, file_sha256
 
 log = logging.getLogger("summarize")
 
@@ -233,6 +233,11 @@ def _tally_whole(version_dir: Path, claim: dict[str, Any]) -> Tally:
         if written and (tally.records_sha256, tally.read) != (written["sha256"], written["lines"]):
             raise diagnose(path, written["lines"], ".claim.json")
     except Damaged as damaged:
+        if damaged.kind.startswith(EDITED):  # every line valid, yet not the bytes written
+            raise damaged.advise(
+                f"which line changed cannot be told, so {version_dir.name} cannot be finished "
+                "or repaired: start a new run"
+            ) from None
         raise damaged.advise(repair_advice(version_dir)) from None
     return tally
 

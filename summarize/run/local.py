@@ -93,6 +93,8 @@ def _remove_if_empty(folders: list[Path]) -> None:
 
 def run(cfg: DictConfig) -> RunResult:
     validate(cfg)
+    if cfg.run.repair and not cfg.run.resume:
+        raise ValueError("run.repair=true repairs the version it resumes: add run.resume=VERSION")
     if not cfg.run.finish:  # finishing reads no input and loads no model
         check_source(cfg.source)
         pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write

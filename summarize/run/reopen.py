@@ -16,10 +16,27 @@ from typing import Any
 
 from summarize.run.claim import write_claim
 from summarize.run.finish import remove_leftovers, repair_advice
-from summarize.store.layout import RECORDS, truncate_partial_tail
+from summarize.store.layout import CLAIM, RECORDS, truncate_partial_tail
 from summarize.store.reader import Damaged, RecordReader, repair_records
+from summarize.store.verify import EDITED, diagnose, records_identity
 
 log = logging.getLogger("summarize")
+
+
+def _refuse_an_edit(version_dir: Path, claim: dict[str, Any]) -> None:
+    """A version read whole has the digest of its records in its claim. Bytes that differ while
+    every line is still a valid record were edited: which line cannot be told, so no repair can
+    bring back a clean run's records, and the version is refused for good."""
+    written = claim.get("records")
+    path = version_dir / RECORDS
+    if not written or records_identity(path) == written:
+        return
+    found = diagnose(path, written["lines"], CLAIM)
+    if found.kind.startswith(EDITED):
+        raise found.advise(
+            f"the changed line cannot be told, so {version_dir.name} cannot be repaired or "
+            "resumed: start a new run"
+        )
 
 
 def kept_records(
@@ -33,16 +50,18 @@ def kept_records(
     cut = truncate_partial_tail(path)
     if cut:
         log.info("dropped %d bytes of a line cut by the crash in %s", cut, path)
+    _refuse_an_edit(version_dir, claim)
     if repair:
         dropped = repair_records(path)
         if dropped:
             log.warning("run.repair: dropped from %s: %s", path, "; ".join(dropped))
-    # Records are written again from here: finishing needs the digest taken when reading ends.
-    reopened = [claim.pop(key, None) for key in ("read_complete", "records")]
-    if any(value is not None for value in reopened):
-        write_claim(version_dir, claim)
     try:
         for line in RecordReader(path, unique=True):
             yield line.record
     except Damaged as damaged:
         raise damaged.advise(repair_advice(version_dir)) from None
+    # Proven whole, and written to again from here: finishing needs a digest taken when
+    # reading ends (a refused resume leaves the claim as it was).
+    reopened = [claim.pop(key, None) for key in ("read_complete", "records")]
+    if any(value is not None for value in reopened):
+        write_claim(version_dir, claim)

@@ -45,7 +45,7 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     except UnicodeDecodeError:
         return None, "not UTF-8"
     try:
-        value = json.loads(text)
+        value = json.loads(text[:-1])  # without its newline: a cut string reads as one
     except json.JSONDecodeError as exc:
         return None, f"damaged line (not JSON: {exc.msg})"
     if not isinstance(value, dict):

@@ -22,6 +22,7 @@ from summarize.store.layout import ERRORS, MANIFEST, METRICS, RECORDS
 from summarize.store.reader import Damaged, scan_to_end
 
 DIGESTED = (RECORDS, ERRORS, METRICS)
+EDITED = "edited"  # the kind of damage of a file whose every line is valid but whose bytes changed
 
 
 def file_sha256(path: Path) -> str:
@@ -47,7 +48,7 @@ def diagnose(path: Path, expected_lines: int | None, against: str) -> Damaged:
         return Damaged(
             path, None, f"{reader.lines} lines where {against} counts {expected_lines} records"
         )
-    return Damaged(path, None, f"edited (its sha256 differs from the one in {against})")
+    return Damaged(path, None, f"{EDITED} (its sha256 differs from the one in {against})")
 
 
 def verify_finished(
@@ -84,7 +85,7 @@ def verify_finished(
         if name == RECORDS:
             raise diagnose(path, read, MANIFEST).advise(way_out)
         raise Damaged(
-            path, None, f"edited (its sha256 differs from the one in {MANIFEST})", way_out
+            path, None, f"{EDITED} (its sha256 differs from the one in {MANIFEST})", way_out
         )
 
 
