@@ -8,7 +8,6 @@ errors.jsonl, metrics.json and, last, manifest.json, which marks the run finishe
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import defaultdict
@@ -45,7 +44,7 @@ from summarize.source.readers import count_inputs, read_source
 from summarize.store.atomic import RecordWriter
 from summarize.store.faults import fault_point
 from summarize.store.layout import LATEST, MANIFEST, RECORDS
-from summarize.store.verify import records_identity
+from summarize.store.verify import read_manifest, records_identity, regenerate, verify_finished
 
 log = logging.getLogger("summarize")
 
@@ -157,7 +156,8 @@ def _relink_latest(job_dir: Path, asked: str | None) -> RunResult | None:
     if newest is None or not (newest / MANIFEST).is_file():
         return None  # nothing, or an unfinished version to resume
     link = job_dir / LATEST
-    manifest = json.loads((newest / MANIFEST).read_text("utf-8"))
+    manifest = read_manifest(newest) or {}
+    verify_finished(newest, manifest, regenerate(newest))  # never link a damaged version
     if manifest.get("failure_ratio_exceeded") or (link.is_symlink() and link.resolve() == newest):
         return None
     point_latest(job_dir, newest)

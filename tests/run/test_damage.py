@@ -131,7 +131,7 @@ def crashed(root: Path, point: str, monkeypatch: pytest.MonkeyPatch) -> Path:
         run(config(root, "runtime.window_articles=2"))
     monkeypatch.delenv(ENV)
     version = root / "outputs" / "summarize" / "v0001"
-    assert not (version / "manifest.json").exists()
+    assert (version / "manifest.json").exists() == (point == "latest")
     return version
 
 
@@ -208,3 +208,15 @@ def test_repair_without_resume_is_a_mistake(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"^run.repair=true repairs the version it resumes"):
         run(config(tmp_path, "run.repair=true"))
     assert not (tmp_path / "outputs").exists()
+
+
+def test_a_finished_version_left_unlinked_is_linked_as_latest_only_when_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "job"
+    write_input(root, 6)
+    version = crashed(root, "latest", monkeypatch)  # the manifest is written, latest is not
+    damage(version / "records.jsonl", "nul")
+    with pytest.raises(Damaged, match=r"records.jsonl:3: NUL bytes; v0001 cannot be trusted"):
+        run(config(root, "run.resume=latest"))
+    assert not (version.parent / "latest").exists()
