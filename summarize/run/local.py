@@ -44,7 +44,12 @@ from summarize.source.readers import count_inputs, read_source
 from summarize.store.atomic import RecordWriter
 from summarize.store.faults import fault_point
 from summarize.store.layout import LATEST, MANIFEST, RECORDS
-from summarize.store.verify import read_manifest, records_identity, regenerate, verify_finished
+from summarize.store.verify import (
+    read_manifest,
+    records_identity,
+    untrusted_advice,
+    verify_finished,
+)
 
 log = logging.getLogger("summarize")
 
@@ -157,7 +162,7 @@ def _relink_latest(job_dir: Path, asked: str | None) -> RunResult | None:
         return None  # nothing, or an unfinished version to resume
     link = job_dir / LATEST
     manifest = read_manifest(newest) or {}
-    verify_finished(newest, manifest, regenerate(newest))  # never link a damaged version
+    verify_finished(newest, manifest, untrusted_advice(newest))  # never link a damaged version
     if manifest.get("failure_ratio_exceeded") or (link.is_symlink() and link.resolve() == newest):
         return None
     point_latest(job_dir, newest)

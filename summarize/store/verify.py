@@ -30,13 +30,6 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def digests(version_dir: Path) -> dict[str, str]:
-    """The sha256 of each file a manifest vouches for (those present)."""
-    return {
-        name: file_sha256(version_dir / name) for name in DIGESTED if (version_dir / name).is_file()
-    }
-
-
 def diagnose(path: Path, expected_lines: int | None, against: str) -> Damaged:
     """Why records.jsonl does not match what ``against`` recorded: its first bad line, else
     a changed number of lines, else an edit that left every line a valid record."""
@@ -102,7 +95,7 @@ def read_manifest(version_dir: Path) -> dict[str, Any] | None:
     return manifest
 
 
-def regenerate(version_dir: Path) -> str:
+def untrusted_advice(version_dir: Path) -> str:
     """The way out for a command that only reads a damaged finished version."""
     return (
         f"{version_dir.name} cannot be trusted: restore it from a copy, or run its job again "
@@ -132,7 +125,7 @@ def open_finished(run_dir: Path, way_out: str | None = None) -> FinishedVersion:
         )
     if manifest.get("status") != "complete" or not (path / RECORDS).is_file():
         raise RunNotFinished(f"{path}: manifest status is not 'complete' or records.jsonl is gone")
-    verify_finished(path, manifest, way_out or regenerate(path))
+    verify_finished(path, manifest, way_out or untrusted_advice(path))
     metrics_path = path / METRICS
     metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.is_file() else {}
     return FinishedVersion(path, manifest, metrics)
