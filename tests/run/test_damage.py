@@ -4,6 +4,7 @@ never published as whole and never poisons the next run: every reader refuses it
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -75,6 +76,15 @@ def copy_of(clean: Path, tmp_path: Path) -> tuple[Path, Path]:
     root = tmp_path / "job"
     shutil.copytree(clean, root, symlinks=True)
     return root, root / "outputs" / "summarize" / "v0001"
+
+
+def test_the_manifest_holds_the_sha256_of_the_files_it_vouches_for(clean: Path) -> None:
+    version = clean / "outputs" / "summarize" / "v0001"
+    manifest = json.loads((version / "manifest.json").read_text("utf-8"))
+    assert manifest["sha256"] == {
+        name: hashlib.sha256((version / name).read_bytes()).hexdigest()
+        for name in ("records.jsonl", "errors.jsonl", "metrics.json")
+    }
 
 
 @pytest.mark.parametrize("kind", list(FINISHED))
