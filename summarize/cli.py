@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    MissingMandatoryValue,
+    OmegaConfBaseException,
+)
 
 EXIT_USAGE = 2
 _UNKNOWN_KEY = (ConfigKeyError, ConfigAttributeError)
@@ -65,6 +71,38 @@ def check_known_keys(cfg: DictConfig, schema_type: type) -> None:
         OmegaConf.merge(schema, OmegaConf.to_container(cfg, resolve=False))
     except _UNKNOWN_KEY as exc:
         raise ValueError(unknown_key_message(str(exc.full_key), schema, cfg)) from exc
+
+
+Options = TypeVar("Options")
+_ARG = re.compile(r"^([A-Za-z_][\w.]*)=(.*)$", re.DOTALL)
+
+
+class UsageError(ValueError):
+    """A command's arguments are wrong; the message is the one line printed before exit 2."""
+
+
+def parse_options(argv: Sequence[str], schema: type[Options]) -> Options:
+    """The ``key=value`` arguments of the small commands (score, export, merge), checked against
+    their dataclass with OmegaConf, without starting a Hydra app: an unknown key, a value of the
+    wrong type or a missing required key is a ``UsageError``. Values stay strings until
+    OmegaConf converts them to each field's type (``lang=no`` stays "no", not YAML's false);
+    only ``null`` (or ``~``) means None."""
+    cfg = OmegaConf.structured(schema)
+    for arg in argv:
+        match = _ARG.match(arg)
+        if not match:
+            raise UsageError(f"cannot parse argument {arg!r}: expected key=value (see --help)")
+        key, raw = match.groups()
+        try:
+            OmegaConf.update(cfg, key, None if raw in ("null", "~") else raw, merge=True)
+        except OmegaConfBaseException as exc:
+            raise UsageError(f"{arg}: {_first_line(str(exc))} (see --help)") from exc
+    try:
+        options = OmegaConf.to_object(cfg)
+    except MissingMandatoryValue as exc:
+        raise UsageError(f"{exc.full_key}=... is required (see --help)") from exc
+    assert isinstance(options, schema)
+    return options
 
 
 def _first_line(text: str) -> str:

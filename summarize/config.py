@@ -170,6 +170,8 @@ class RunOptions:
     dry_run: bool = False  # resolve input and models, generate nothing (exit 2: one missing)
     # Resume even though the config or the input differ from the version's claim (recorded).
     resume_force: bool = False
+    # With run.resume: drop damaged or duplicated lines of records.jsonl; they are generated again.
+    repair: bool = False
     # Only finish a version (v0003 or latest) from its records: derived files, manifest, latest.
     finish: str | None = None
 

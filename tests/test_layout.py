@@ -76,6 +76,23 @@ def test_nothing_imports_tools() -> None:
     assert offenders == []
 
 
+def test_layers_only_look_down_run_publish_store() -> None:
+    """A run's files are read and written in one lower place (store/), which imports nothing
+    above it; publish/ stands on it and never reaches into run/ (deferred imports included), so
+    finishing a run is one pass downwards: run/finish -> publish/ -> store/."""
+    graph = _graph()
+    offenders = [
+        f"{name} imports {target}"
+        for name, targets in graph.items()
+        for target in targets
+        if (name.startswith("summarize.publish") and target.startswith("summarize.run"))
+        or (name.startswith("summarize.store") and not target.startswith("summarize.store"))
+    ]
+    assert offenders == []
+    assert any(t.startswith("summarize.store") for t in graph["summarize.publish.export"])
+    assert any(t.startswith("summarize.publish") for t in graph["summarize.run.finish"])
+
+
 def test_light_entry_points_do_not_load_the_model_stack() -> None:
     code = (
         "import sys, summarize.score, summarize.merge, summarize.export, summarize.publish.report,"

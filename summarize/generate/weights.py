@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import pickle
+import pickletools
 import re
 import tempfile
 from pathlib import Path
@@ -24,6 +25,9 @@ SAFETENSORS = "safetensors"
 PICKLE = "pytorch_model.bin"
 DEFAULT_HASH_CACHE = Path("~/.cache/summarize/sha256")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_GLOBAL = re.compile(r"GLOBAL ([\w.]+)")
+_OPERAND = re.compile(r"Unsupported operand (\d+)")
+_OPCODES = {ord(op.code): op for op in pickletools.opcodes}
 
 
 class UnsafePickleError(RuntimeError):
@@ -106,13 +110,31 @@ def weights_sha256(location: str | Path) -> str | None:
     return value
 
 
+def _refused_instruction(message: str) -> str | None:
+    """What torch's tensors-only unpickler refused, in our words, from its message (a page that
+    also advises disabling ``weights_only``, which must never reach a user as the fix): a global
+    it was asked to import (``GLOBAL posix.system``: protocol 2), or a pickle instruction it does
+    not run (``Unsupported operand 149``: FRAME, which every protocol 4 and 5 pickle starts with).
+    None when the message is not a refusal: an operand that is no pickle instruction at all
+    means a corrupt or truncated file, not an unsafe one."""
+    if found := _GLOBAL.search(message):
+        return f"it asks to import {found.group(1).rstrip('.')}, which is not a tensor"
+    if found := _OPERAND.search(message):
+        opcode = _OPCODES.get(int(found.group(1)))
+        if opcode is None:
+            return None
+        return (
+            f"it uses the pickle instruction {opcode.name} (pickle protocol {opcode.proto} or "
+            "newer), which the tensors-only reader does not run"
+        )
+    return None
+
+
 def refusal(exc: BaseException, files: list[Path], name: str) -> UnsafePickleError | None:
     """The one-line error for a weights_only refusal, or None if ``exc`` is not one."""
     if not isinstance(exc, pickle.UnpicklingError):
         return None
-    # torch's message is a page; its one informative line names the global it refused. Without
-    # one the file is corrupt or truncated, which is not a refusal.
-    reason = next((line.strip() for line in str(exc).splitlines() if "GLOBAL" in line), None)
+    reason = _refused_instruction(str(exc))
     if reason is None:
         return None
     where = ", ".join(str(f) for f in files) or name

@@ -29,6 +29,8 @@ finds ``hf/export.json`` and does nothing (a push is still done when asked for).
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import logging
 import os
@@ -36,21 +38,25 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from datasets import Dataset, DatasetDict, Features, List, Value, load_from_disk
+from datasets import Dataset, DatasetDict, Features, load_from_disk
+from datasets.exceptions import DatasetGenerationError
 from datasets.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
 from huggingface_hub import DatasetCard
-from omegaconf import OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf import MISSING
 
+from summarize.cli import parse_options
 from summarize.publish.card import build_card
+from summarize.publish.columns import record_features, to_row
 from summarize.publish.report import FinishedRun, read_finished_run, scan_records
-from summarize.run.faults import fault_point
-from summarize.run.layout import read_records
-from summarize.run.writer import write_json_atomic
+from summarize.store.atomic import write_json_atomic
+from summarize.store.faults import fault_point
+from summarize.store.reader import read_records
 
 log = logging.getLogger("summarize")
 EXPORT_DIR, MARKER, SPLIT = "hf", "export.json", "train"
@@ -66,105 +72,9 @@ Exports a finished run to <run>/hf/: datasets.load_from_disk and load_dataset bo
   push_to_hub=REPO    also push the dataset and its card to this Hub repo (needs network)
 Exit status: 0 exported (or already exported), 2 bad arguments or an unfinished run."""
 
-_MODEL = {
-    name: Value("string") for name in ("name_or_path", "revision", "weights_sha256", "family")
-}
-_ERROR = {name: Value("string") for name in ("code", "message", "origin")}
-
 
 class ExportError(ValueError):
     """The run cannot be exported as asked; the message says what to change."""
-
-
-def _text_columns(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(targets with a summary translation, targets with an article translation)."""
-    config = manifest.get("config", {})
-    targets = list(config.get("langs") or {})
-    summarising = config.get("task", "summarize") == "summarize"
-    articles = not summarising or bool((config.get("translate") or {}).get("article"))
-    return (targets if summarising else []), (targets if articles else [])
-
-
-def record_features(manifest: dict[str, Any]) -> Features:
-    summaries, articles = _text_columns(manifest)
-    targets = list(dict.fromkeys([*summaries, *articles]))
-    model: dict[str, Any] = {"summarizer": _MODEL}
-    timings: dict[str, Any] = {"normalise_s": Value("float64"), "summarize_s": Value("float64")}
-    if targets:  # Parquet cannot store a struct without fields
-        model["translators"] = {code: _MODEL for code in targets}
-        timings["translate_s"] = {code: Value("float64") for code in targets}
-    return Features(
-        {
-            "id": Value("string"),
-            "lang": Value("string"),
-            "title": Value("string"),
-            "summary": Value("string"),
-            **{f"translation_{code}": Value("string") for code in summaries},
-            **{f"article_translation_{code}": Value("string") for code in articles},
-            # The weight-free checks (records.jsonl has the details: spans, evidence, reasons).
-            "needs_review": Value("bool"),
-            "summary_support": Value("float64"),
-            "summary_flag": Value("bool"),
-            **{f"translation_{code}_flags": List(Value("string")) for code in summaries},
-            **{f"article_translation_{code}_flags": List(Value("string")) for code in articles},
-            "reference": Value("string"),
-            "source_sha256": Value("string"),
-            "chunk_count": Value("int32"),
-            "chunk_spans": List(List(Value("int64"), length=2)),
-            "reduce_levels": Value("int32"),
-            "error": _ERROR,
-            "notes": List(Value("string")),
-            "model": model,
-            "timings": timings,
-        }
-    )
-
-
-def _fit(value: Any, feature: Any) -> Any:
-    """A nested dict cut to a struct feature's fields (missing ones null, unknown ones dropped)."""
-    if not isinstance(feature, dict):
-        return value
-    if not isinstance(value, dict):
-        return None
-    return {name: _fit(value.get(name), sub) for name, sub in feature.items()}
-
-
-def to_row(record: dict[str, Any], features: Features) -> dict[str, Any]:
-    """One records.jsonl line as a dataset row (missing fields become nulls)."""
-    translations = record.get("translations") or {}
-    chunks = record.get("chunks") or {}
-    row: dict[str, Any] = {
-        "id": record.get("id"),
-        "lang": record.get("lang"),
-        "title": record.get("title"),
-        "summary": record.get("summary"),
-        "reference": record.get("reference"),
-        "source_sha256": record.get("source_sha256"),
-        "chunk_count": chunks.get("count", 0),
-        "chunk_spans": chunks.get("spans") or [],
-        "reduce_levels": record.get("reduce_levels"),
-        "notes": record.get("notes") or [],
-        **{name: _fit(record.get(name), features[name]) for name in ("error", "model", "timings")},
-    }
-    checks = record.get("checks") or {}
-    summary_checks = checks.get("summary") or {}
-    row["needs_review"] = checks.get("needs_review")
-    row["summary_support"] = summary_checks.get("support")
-    row["summary_flag"] = summary_checks.get("flag")
-    translation_checks = checks.get("translations") or {}
-    for name in features:
-        for prefix, part in (("article_translation_", "article"), ("translation_", "summary")):
-            if not name.startswith(prefix):
-                continue
-            code = name.removeprefix(prefix)
-            if code.endswith("_flags"):
-                code = code.removesuffix("_flags")
-                found = ((translation_checks.get(code) or {}).get(part)) or {}
-                row[name] = found.get("flags") or []
-            else:
-                row[name] = (translations.get(code) or {}).get(part)
-            break
-    return row
 
 
 def _rows(path: str, features: Features) -> Iterator[dict[str, Any]]:
@@ -251,8 +161,39 @@ def export_run(
 ) -> Path:
     """Export a finished run to ``<run>/hf`` (a no-op when already done); return that folder.
     ``manifest``: a run being finished (its manifest.json is written after the export)."""
-    run = read_finished_run(run_dir, manifest)
+    run = read_finished_run(run_dir, manifest)  # verified against its manifest
     target = run.path / EXPORT_DIR
+    with _exporting(run.path):
+        _export_once(run, target, license)
+    if push_to_hub:
+        push(target, push_to_hub)
+    return target
+
+
+@contextmanager
+def _exporting(version: Path) -> Iterator[None]:
+    """One export of a version at a time (flock on its folder, released by the kernel however
+    the process ends); holding it, any ``.hf-*.tmp`` is what a killed export left: removed."""
+    fd = os.open(version, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise ExportError(
+                    f"{version} is being exported by another process; wait for it to end"
+                ) from exc
+            log.debug("no flock on %s (%s): leftovers of killed exports are kept", version, exc)
+        else:
+            for leftover in version.glob(f".{EXPORT_DIR}-*.tmp"):
+                shutil.rmtree(leftover, ignore_errors=True)
+                log.info("removed %s, left by an export that was killed", leftover)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _export_once(run: FinishedRun, target: Path, license: str | None) -> None:
     marker = target / MARKER
     if target.exists() and not marker.is_file():
         raise ExportError(f"{target} exists but has no {MARKER}: it is not an export; move it away")
@@ -269,12 +210,18 @@ def export_run(
         disable_progress_bars()  # stderr carries the job's log, not datasets' bars
         try:
             _build(run, target, license)
+        except DatasetGenerationError as exc:  # a record that went bad while being read
+            raise ExportError(f"{exc.__cause__ or exc}") from exc
         finally:
             if not quiet:
                 enable_progress_bars()
-    if push_to_hub:
-        push(target, push_to_hub)
-    return target
+
+
+@dataclass
+class ExportArgs:
+    run: str = MISSING
+    license: str | None = None
+    push_to_hub: str | None = None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,17 +230,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(USAGE)
         return 0 if args else 2
     try:
-        options = OmegaConf.from_dotlist(args)
-        unknown = set(options) - {"run", "license", "push_to_hub"}
-        if unknown or not options.get("run"):
-            raise ExportError(f"unknown {sorted(unknown)}" if unknown else "run=DIR is required")
+        options = parse_options(args, ExportArgs)
         path = export_run(
-            Path(str(options.run)),
-            license=None if options.get("license") is None else str(options.license),
-            push_to_hub=None if options.get("push_to_hub") is None else str(options.push_to_hub),
+            Path(options.run), license=options.license, push_to_hub=options.push_to_hub
         )
-    except (OmegaConfBaseException, ValueError, OSError) as exc:
-        print(f"error: {exc} (see --help)", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # usage, an unfinished or damaged run, the disk
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     print(path)
     return 0

@@ -26,8 +26,11 @@ from typing import Any
 
 from summarize.publish.review import ReviewQueue
 from summarize.publish.tables import fmt, metric_tables
-from summarize.run.layout import read_records
-from summarize.run.writer import write_text_atomic
+from summarize.store.atomic import write_text_atomic
+from summarize.store.layout import METRICS, RECORDS
+from summarize.store.reader import read_records
+from summarize.store.verify import RunNotFinished as RunNotFinished  # raised by read_finished_run
+from summarize.store.verify import open_finished
 
 REPORT = "report.html"
 FIRST_ERRORS = 10
@@ -35,10 +38,6 @@ SAMPLES = 12
 HISTOGRAM_VALUES = 100_000  # per histogram; a uniform sample beyond that
 _SAMPLE_CHARS = 1200  # longer texts are cut in the sample table (the dataset has them whole)
 _RTL = frozenset({"ar", "arz", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
-
-
-class RunNotFinished(ValueError):
-    """The folder is not a finished run (no manifest.json, or not marked complete)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class FinishedRun:
 
     @property
     def records(self) -> Path:
-        return self.path / "records.jsonl"
+        return self.path / RECORDS
 
     @property
     def langs(self) -> dict[str, Any]:
@@ -57,24 +56,16 @@ class FinishedRun:
 
 
 def read_finished_run(run_dir: Path, manifest: dict[str, Any] | None = None) -> FinishedRun:
-    """``manifest``: the manifest of a run being finished, whose derived views are written before
-    manifest.json itself (the marker of a finished run comes after everything it promises)."""
-    path = Path(run_dir).expanduser().resolve()  # `latest` is a symlink: work on the version
-    if manifest is not None:
-        metrics_path = path / "metrics.json"
-        metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.is_file() else {}
-        return FinishedRun(path, manifest, metrics)
-    manifest_path = path / "manifest.json"
-    if not manifest_path.is_file():
-        raise RunNotFinished(
-            f"{path} has no manifest.json: the run is unfinished or crashed (the manifest is "
-            "written last); export or report a finished version, e.g. <root>/<job>/latest"
-        )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("status") != "complete" or not (path / "records.jsonl").is_file():
-        raise RunNotFinished(f"{path}: manifest status is not 'complete' or records.jsonl is gone")
-    metrics_path = path / "metrics.json"
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+    """A finished run, verified against its manifest (``store.verify``). ``manifest``: the
+    manifest of a run being finished, whose derived views are written before manifest.json
+    itself (the marker of a finished run comes after everything it promises); its records were
+    proven whole by the tally that precedes them."""
+    if manifest is None:
+        found = open_finished(run_dir)
+        return FinishedRun(found.path, found.manifest, found.metrics)
+    path = Path(run_dir).expanduser().resolve()
+    metrics_path = path / METRICS
+    metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.is_file() else {}
     return FinishedRun(path, manifest, metrics)
 
 

@@ -23,9 +23,9 @@ from typing import Any, cast
 from omegaconf import DictConfig, OmegaConf
 
 from summarize.run.keys import digest
-from summarize.run.writer import write_json_atomic
+from summarize.store.atomic import write_json_atomic
+from summarize.store.layout import CLAIM, RECORDS
 
-CLAIM = ".claim.json"
 FORMAT = "summarize.claim/1"
 # Config keys that may differ between the start of a version and its resume. Model identity is
 # checked by weights hash, not by model_root. source.path stays: records are keyed by origin
@@ -165,8 +165,8 @@ def check_resume(version_dir: Path, now: dict[str, Any], force: bool) -> dict[st
     """The claim a resume continues under; ValueError (one line) when it is not the same run."""
     claimed = read_claim(version_dir)
     if claimed is None:
-        has_records = (version_dir / "records.jsonl").is_file() and (
-            version_dir / "records.jsonl"
+        has_records = (version_dir / RECORDS).is_file() and (
+            version_dir / RECORDS
         ).stat().st_size > 0
         if has_records and not force:
             raise ValueError(

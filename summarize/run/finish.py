@@ -25,12 +25,15 @@ from typing import Any
 from summarize.checks.tally import ChecksTally
 from summarize.evaluate.aggregate import Aggregator
 from summarize.evaluate.record import EvaluationSettings, evaluation_settings
+from summarize.publish.report import write_report
 from summarize.run.claim import input_hashes
-from summarize.run.faults import fault_point
-from summarize.run.layout import ERRORS, LATEST, MANIFEST, METRICS, RECORDS, read_records
 from summarize.run.signals import Stop
 from summarize.run.versions import point_latest
-from summarize.run.writer import RecordWriter, write_json_atomic
+from summarize.store.atomic import RecordWriter, write_json_atomic
+from summarize.store.faults import fault_point
+from summarize.store.layout import ERRORS, LATEST, MANIFEST, METRICS, RECORDS
+from summarize.store.reader import Damaged, RecordReader
+from summarize.store.verify import EDITED, diagnose, file_sha256
 
 log = logging.getLogger("summarize")
 
@@ -133,6 +136,7 @@ class Tally:
     stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     evaluation: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, Any] = field(default_factory=dict)
+    records_sha256: str = ""
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -148,8 +152,9 @@ class Tally:
         return self.failed / self.read if self.read else 0.0
 
 
-def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
-    """Reads records.jsonl once; rebuilds errors.jsonl from it on the way (a fresh temp file)."""
+def tally_version(version_dir: Path, settings: EvaluationSettings, unique: bool = True) -> Tally:
+    """Reads records.jsonl once through the one reader (``Damaged`` at a bad line; ``unique``:
+    at a duplicated one too); rebuilds errors.jsonl from it on the way (a fresh temp file)."""
     tally = Tally()
     aggregator = Aggregator(settings)
     checks = ChecksTally()
@@ -157,8 +162,10 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
         tally.stage_seconds[stage] = 0.0
     temp = version_dir / f".{ERRORS}.tmp"
     temp.unlink(missing_ok=True)  # never append to a leftover of a crashed finish
+    reader = RecordReader(version_dir / RECORDS, unique=unique)
     with RecordWriter(temp) as errors:
-        for record in read_records(version_dir / RECORDS):
+        for line in reader:
+            record = line.record
             tally.read += 1
             error = record.get("error")
             if error:
@@ -183,6 +190,7 @@ def tally_version(version_dir: Path, settings: EvaluationSettings) -> Tally:
             aggregator.add(record)
             checks.add(record)
     temp.replace(version_dir / ERRORS)
+    tally.records_sha256 = reader.sha256
     tally.evaluation = aggregator.result()
     tally.checks = checks.result()
     return tally
@@ -205,6 +213,35 @@ def remove_leftovers(version_dir: Path) -> list[str]:
     return removed
 
 
+def repair_advice(version_dir: Path) -> str:
+    return (
+        f"{version_dir.name} is not whole, so it is not finished: run.resume={version_dir.name} "
+        "run.repair=true (same config) drops the damaged and duplicated lines and generates "
+        "those records again"
+    )
+
+
+def _tally_whole(version_dir: Path, claim: dict[str, Any]) -> Tally:
+    """The tally of a version proven whole: every line a record, one per input, and, once its
+    input was read whole, the very bytes written then (.claim.json ``records``)."""
+    written = claim.get("records")
+    path = version_dir / RECORDS
+    try:
+        # With the digest taken when reading ended, duplicates were refused by the resume that
+        # read the records back (a set of keys per article is held only where it is needed).
+        tally = tally_version(version_dir, evaluation_settings(claim["config"]), not written)
+        if written and (tally.records_sha256, tally.read) != (written["sha256"], written["lines"]):
+            raise diagnose(path, written["lines"], ".claim.json")
+    except Damaged as damaged:
+        if damaged.kind.startswith(EDITED):  # every line valid, yet not the bytes written
+            raise damaged.advise(
+                f"which line changed cannot be told, so {version_dir.name} cannot be finished "
+                "or repaired: start a new run"
+            ) from None
+        raise damaged.advise(repair_advice(version_dir)) from None
+    return tally
+
+
 @dataclass(frozen=True)
 class Finished:
     path: Path
@@ -214,8 +251,6 @@ class Finished:
 
 def _report(version_dir: Path, manifest: dict[str, Any]) -> str | dict[str, str]:
     try:
-        from summarize.publish.report import write_report
-
         return write_report(version_dir, manifest).name
     except Exception as exc:  # the run is complete without its report: say so, go on
         log.warning("report.html could not be written (%s); the run itself is complete", exc)
@@ -223,7 +258,7 @@ def _report(version_dir: Path, manifest: dict[str, Any]) -> str | dict[str, str]
 
 
 def _export(version_dir: Path, export: Any, manifest: dict[str, Any]) -> str:
-    from summarize.publish.export import export_run
+    from summarize.publish.export import export_run  # imports datasets: only when exporting
 
     try:
         target = export_run(
@@ -253,7 +288,7 @@ def finish_version(
     stop = stop or Stop()
     remove_leftovers(version_dir)
     (version_dir / RECORDS).touch()  # an allowed empty input still has its (empty) records
-    tally = tally_version(version_dir, evaluation_settings(claim["config"]))
+    tally = _tally_whole(version_dir, claim)
     counts = tally.counts
     extra = dict(metrics_extra or {})
     stages = extra.pop("stage_seconds", {})
@@ -279,6 +314,12 @@ def finish_version(
     if export.get("hf"):
         derived["hf"] = _export(version_dir, export, manifest)
     manifest["derived"] = derived
+    # What a reader of this version verifies before trusting it (store/verify.py).
+    manifest["sha256"] = {
+        RECORDS: tally.records_sha256,
+        ERRORS: file_sha256(version_dir / ERRORS),
+        METRICS: file_sha256(version_dir / METRICS),
+    }
     stop.check(version_dir, counts["read"])
     fault_point("manifest")
     manifest["finished_at"] = datetime.now(UTC).isoformat()

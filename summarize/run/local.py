@@ -8,11 +8,10 @@ errors.jsonl, metrics.json and, last, manifest.json, which marks the run finishe
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,11 @@ from summarize.config import validate
 from summarize.generate.models import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
-from summarize.run.faults import fault_point
-from summarize.run.finish import Finished, finish_version, remove_leftovers
+from summarize.run.finish import Finished, finish_version
 from summarize.run.keys import input_key, shard_of
-from summarize.run.layout import LATEST, MANIFEST, RECORDS, read_records, truncate_partial_tail
 from summarize.run.lock import JobLock
 from summarize.run.progress import Progress
+from summarize.run.reopen import kept_records
 from summarize.run.reuse import PreviousRecords
 from summarize.run.signals import Stop, stop_on_signals
 from summarize.run.versions import (
@@ -41,9 +39,17 @@ from summarize.run.versions import (
     versions,
 )
 from summarize.run.window import Job
-from summarize.run.writer import RecordWriter
 from summarize.source.files import changed_files, check_source, input_identity, input_path
 from summarize.source.readers import count_inputs, read_source
+from summarize.store.atomic import RecordWriter
+from summarize.store.faults import fault_point
+from summarize.store.layout import LATEST, MANIFEST, RECORDS
+from summarize.store.verify import (
+    read_manifest,
+    records_identity,
+    untrusted_advice,
+    verify_finished,
+)
 
 log = logging.getLogger("summarize")
 
@@ -91,6 +97,8 @@ def _remove_if_empty(folders: list[Path]) -> None:
 
 def run(cfg: DictConfig) -> RunResult:
     validate(cfg)
+    if cfg.run.repair and not cfg.run.resume:
+        raise ValueError("run.repair=true repairs the version it resumes: add run.resume=VERSION")
     if not cfg.run.finish:  # finishing reads no input and loads no model
         check_source(cfg.source)
         pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write
@@ -127,17 +135,10 @@ def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
             version_dir = resume_target(job_dir, cfg.run.resume)
             now = build_claim(cfg, job, input_identity(cfg.source))
             claim = check_resume(version_dir, now, cfg.run.resume_force)
-            remove_leftovers(version_dir)
-            dropped = truncate_partial_tail(version_dir / RECORDS)
-            for record in read_records(version_dir / RECORDS):
+            for record in kept_records(version_dir, claim, cfg.run.repair):
                 done.add(record["input_key"])
                 job.screen.remember(record.get("id"))
-            log.info(
-                "resuming %s: %d records kept, %d bytes of a cut line dropped",
-                version_dir,
-                len(done),
-                dropped,
-            )
+            log.info("resuming %s: %d records kept", version_dir, len(done))
         else:
             inputs = input_identity(cfg.source)  # taken before the first record is read
             if not cfg.source.allow_empty and next(iter(read_source(cfg.source)), None) is None:
@@ -160,7 +161,8 @@ def _relink_latest(job_dir: Path, asked: str | None) -> RunResult | None:
     if newest is None or not (newest / MANIFEST).is_file():
         return None  # nothing, or an unfinished version to resume
     link = job_dir / LATEST
-    manifest = json.loads((newest / MANIFEST).read_text("utf-8"))
+    manifest = read_manifest(newest) or {}
+    verify_finished(newest, manifest, untrusted_advice(newest))  # never link a damaged version
     if manifest.get("failure_ratio_exceeded") or (link.is_symlink() and link.resolve() == newest):
         return None
     point_latest(job_dir, newest)
@@ -177,7 +179,6 @@ def _finish_only(cfg: DictConfig, job_dir: Path, stop: Stop) -> RunResult:
             f"run.finish={cfg.run.finish}: {version_dir.name} did not finish reading its input; "
             f"resume it instead (run.resume={version_dir.name} with the same config)"
         )
-    truncate_partial_tail(version_dir / RECORDS)
     config = claim["config"]
     done = finish_version(
         version_dir,
@@ -198,7 +199,7 @@ def _result(done: Finished) -> RunResult:
 
 def processed_windows(
     cfg: DictConfig, job: Job, items: Iterable[Article | RecordError], previous: PreviousRecords
-) -> Iterator[list[dict[str, Any]]]:
+) -> Iterator[Sequence[Mapping[str, Any]]]:
     if cfg.runner.kind == "ray":
         from summarize.run.ray import process_on_ray
 
@@ -284,6 +285,7 @@ def _check_input_unchanged(cfg: DictConfig, version_dir: Path, claim: dict[str, 
     if changed:
         claim.setdefault("forced", []).append({"input_changed_while_read": changed})
     claim["read_complete"] = True  # run.finish may complete this version from its records alone
+    claim["records"] = records_identity(version_dir / RECORDS)  # ...these very records
     write_claim(version_dir, claim)
 
 

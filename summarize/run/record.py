@@ -1,16 +1,17 @@
-"""The line written to records.jsonl for an article that was read (see schemas/record.schema.json)."""
+"""The line written to records.jsonl for an article that was read (its shape: store/record.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from summarize.checks.record import needs_review, summary_checks, translation_checks
 from summarize.evaluate.record import RecordEvaluator
 from summarize.records import ArticleSummary, Work
+from summarize.store.record import ErrorInfo, Keys, Models, Record, Reused
 
 
-def _error(code: str, message: str, origin: str) -> dict[str, str]:
+def _error(code: str, message: str, origin: str) -> ErrorInfo:
     return {"code": code, "message": message, "origin": origin}
 
 
@@ -20,12 +21,12 @@ def build_record(
     summarize_s: float,
     summarising: bool,
     evaluator: RecordEvaluator,
-    models: Callable[[list[str]], dict[str, Any]],
-) -> dict[str, Any]:
+    models: Callable[[list[str]], Any],
+) -> Record:
     """``models(targets)``: the description of the models that made this record's outputs."""
     article = w.article
     summary = w.summary if isinstance(w.summary, ArticleSummary) else None
-    error: dict[str, str] | None = None
+    error: ErrorInfo | None = None
     if isinstance(w.summary, Exception):
         error = _error(
             "generation_failed", f"{type(w.summary).__name__}: {w.summary}", article.origin
@@ -48,8 +49,8 @@ def build_record(
         )
 
     translations: dict[str, dict[str, str | None]] = {}
-    keys: dict[str, Any] = {"summary": w.summary_key, "translations": {}}
-    reused: dict[str, Any] = {"summary": w.reused_summary, "translations": {}}
+    keys: Keys = {"summary": w.summary_key, "translations": {}}
+    reused: Reused = {"summary": w.reused_summary, "translations": {}}
     for (target, part), outcome in w.translated.items():
         entry = translations.setdefault(target, {})
         keys["translations"].setdefault(target, {})[part] = w.translation_keys.get((target, part))
@@ -103,14 +104,18 @@ def build_record(
         "reduce_levels": summary.levels if summary is not None and summarising else None,
         "keys": keys,
         "reused": reused,
-        "model": models(list(translations)),
+        "model": cast(Models, models(list(translations))),
         "timings": {
             "normalise_s": round(w.normalise_s, 6),
             "summarize_s": round(summarize_s, 6),
             "translate_s": {t: round(s, 6) for t, s in w.translate_s.items()},
         },
         "evaluation": evaluation,
-        "checks": {**checks, "needs_review": needs_review(checks)},
+        "checks": {
+            "summary": checks["summary"],
+            "translations": checks["translations"],
+            "needs_review": needs_review(checks),
+        },
         "notes": [*w.notes, *(summary.notes if summary is not None else ())],
         "error": error,
     }

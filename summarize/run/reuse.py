@@ -1,6 +1,8 @@
 """Records of an earlier version, looked up by key, so unchanged work is never generated again.
 
 Only byte offsets are kept in memory (one entry per key); a record is read back when a key hits.
+The earlier version is verified while its index is built (one pass through the one reader,
+hashed against its manifest): a damaged or edited version is refused in one line, never reused.
 """
 
 from __future__ import annotations
@@ -8,6 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from summarize.store.reader import Damaged, RecordReader
+from summarize.store.verify import read_manifest, verify_finished
 
 
 def record_keys(record: dict[str, Any]) -> list[str]:
@@ -18,21 +23,31 @@ def record_keys(record: dict[str, Any]) -> list[str]:
     return found
 
 
+def _way_out(version_dir: Path) -> str:
+    return (
+        f"the job's latest finished version {version_dir.name} is damaged, so its records are "
+        "not reused: add run.incremental=false to generate everything again (or restore "
+        f"{version_dir.name} from a copy)"
+    )
+
+
 class PreviousRecords:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._offsets: dict[str, int] = {}
         if path is None or not path.is_file():
             return
-        with path.open("rb") as handle:
-            offset = 0
-            for line in handle:
-                if line.endswith(b"\n"):
-                    record = json.loads(line)
-                    if record.get("error") is None:
-                        for key in record_keys(record):
-                            self._offsets.setdefault(key, offset)
-                offset += len(line)
+        reader = RecordReader(path)
+        try:
+            for line in reader:
+                if line.record.get("error") is None:
+                    for key in record_keys(line.record):
+                        self._offsets.setdefault(key, line.offset)
+            manifest = read_manifest(path.parent)
+        except Damaged as damaged:  # the first bad line, named
+            raise damaged.advise(_way_out(path.parent)) from None
+        if manifest is not None:
+            verify_finished(path.parent, manifest, _way_out(path.parent), reader.sha256)
 
     def __len__(self) -> int:
         return len(self._offsets)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
-from summarize.run.layout import LATEST, MANIFEST
-from summarize.run.writer import fsync_dir
+from summarize.store.atomic import fsync_dir
+from summarize.store.layout import LATEST, MANIFEST
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _VERSION = re.compile(r"^v(\d+)$")

@@ -22,13 +22,14 @@ from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_finger
 from summarize.run.record import build_record
 from summarize.run.reuse import PreviousRecords
 from summarize.source.screening import Screen
+from summarize.store.record import ErrorRecord
 from summarize.summarise.build import Summariser, build_summariser
 from summarize.translate.translator import TranslatorSet
 
 log = logging.getLogger("summarize")
 
 
-def error_record(error: RecordError, key: str) -> dict[str, Any]:
+def error_record(error: RecordError, key: str) -> ErrorRecord:
     return {
         "id": error.id,
         "input_key": key,
@@ -234,8 +235,8 @@ class Job:
 
     # -- the window -----------------------------------------------------------------------------
 
-    def process(self, window: Sequence[Article | RecordError]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any] | None] = [None] * len(window)
+    def process(self, window: Sequence[Article | RecordError]) -> list[ErrorRecord]:
+        out: list[ErrorRecord | None] = [None] * len(window)
         work: list[tuple[int, Work]] = []
         for i, item in enumerate(window):
             key = input_key(item.id, item.origin)

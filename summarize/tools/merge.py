@@ -9,22 +9,26 @@ so readers cannot tell a merged run from a direct one.
 
 from __future__ import annotations
 
-import json
 import re
+import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from omegaconf import OmegaConf
+from omegaconf import MISSING
 
+from summarize.cli import parse_options
 from summarize.run.claim import differences, summary, write_claim
 from summarize.run.finish import finish_version
-from summarize.run.layout import MANIFEST, RECORDS, read_records
 from summarize.run.lock import JobLock
 from summarize.run.versions import claim_version, finished_versions, safe_name
-from summarize.run.writer import RecordWriter
+from summarize.store.atomic import RecordWriter
+from summarize.store.layout import MANIFEST, RECORDS
+from summarize.store.reader import read_records
+from summarize.store.verify import read_manifest, records_identity, verify_finished
 
 USAGE = "usage: python -m summarize.tools.merge job=NAME output.root=DIR"
 _SHARD = re.compile(r"^(?P<job>.+)-shard(?P<index>\d+)of(?P<count>\d+)$")
@@ -65,46 +69,82 @@ def check_same_run(shards: list[Path], manifests: list[dict[str, Any]]) -> None:
             )
 
 
+def verified_manifest(shard: Path) -> dict[str, Any]:
+    """The shard's manifest, once its files are proven to be what it says (``Damaged``)."""
+    way_out = (
+        f"shard {shard.parent.name}/{shard.name} cannot be merged: run that shard again (or "
+        "restore it from a copy), then merge"
+    )
+    manifest = read_manifest(shard) or {}
+    verify_finished(shard, manifest, way_out)
+    return manifest
+
+
 def merge(root: Path, job: str) -> Path:
+    """A new version of ``job`` with the records of every shard, finished like a run. Nothing is
+    claimed before every shard is verified; a merge that fails removes the version it started,
+    so no partial version is ever left for ``run.finish`` to publish."""
     shards = shard_runs(root, job)
-    manifests = [json.loads((shard / MANIFEST).read_text("utf-8")) for shard in shards]
+    manifests = [verified_manifest(shard) for shard in shards]
     check_same_run(shards, manifests)
     job_dir = root / safe_name(job, "job")
     with JobLock(job_dir, stale_after_s=3600):
         version_dir = claim_version(job_dir)
-        config = {**manifests[0]["config"], "shard": {"index": 0, "count": 1}}
-        claim = {
-            "format": "summarize.claim/1",
-            "claimed_at": datetime.now(UTC).isoformat(),
-            "config": config,
-            "config_sha256": manifests[0].get("config_sha256"),
-            "models": manifests[0].get("models"),
-            "runtime": manifests[0].get("runtime"),
-            "inputs": manifests[0].get("inputs") or {},
-            "read_complete": True,
-            "merged_from": [
-                {"run": str(s), "git_commit": m.get("git_commit"), "inputs": m.get("inputs")}
-                for s, m in zip(shards, manifests, strict=True)
-            ],
-        }
-        write_claim(version_dir, claim)
-        with RecordWriter(version_dir / RECORDS) as writer:
-            for shard in shards:
-                batch: list[dict[str, Any]] = []
-                for record in read_records(shard / RECORDS):
-                    batch.append(record)
-                    if len(batch) == 256:
-                        writer.write_many(batch)
-                        batch = []
-                writer.write_many(batch)
-        finish_version(
-            version_dir,
-            claim,
-            export=config.get("export") or {},
-            max_failure_ratio=float("inf"),  # each shard was judged on its own; merge them all
-            metrics_extra={"merged_from": [str(s) for s in shards]},
-        )
+        try:
+            _write_merged(version_dir, shards, manifests)
+        except BaseException:
+            if not (version_dir / MANIFEST).is_file():
+                shutil.rmtree(version_dir, ignore_errors=True)
+            raise
     return version_dir
+
+
+def _write_merged(version_dir: Path, shards: list[Path], manifests: list[dict[str, Any]]) -> None:
+    config = {**manifests[0]["config"], "shard": {"index": 0, "count": 1}}
+    claim: dict[str, Any] = {
+        "format": "summarize.claim/1",
+        "claimed_at": datetime.now(UTC).isoformat(),
+        "config": config,
+        "config_sha256": manifests[0].get("config_sha256"),
+        "models": manifests[0].get("models"),
+        "runtime": manifests[0].get("runtime"),
+        "inputs": manifests[0].get("inputs") or {},
+        "merged_from": [
+            {"run": str(s), "git_commit": m.get("git_commit"), "inputs": m.get("inputs")}
+            for s, m in zip(shards, manifests, strict=True)
+        ],
+    }
+    write_claim(version_dir, claim)
+    with RecordWriter(version_dir / RECORDS) as writer:
+        for shard in shards:
+            batch: list[dict[str, Any]] = []
+            for record in read_records(shard / RECORDS):
+                batch.append(record)
+                if len(batch) == 256:
+                    writer.write_many(batch)
+                    batch = []
+            writer.write_many(batch)
+    claim["read_complete"] = True  # only now: every shard's records are in
+    claim["records"] = records_identity(version_dir / RECORDS)
+    write_claim(version_dir, claim)
+    finish_version(
+        version_dir,
+        claim,
+        export=config.get("export") or {},
+        max_failure_ratio=float("inf"),  # each shard was judged on its own; merge them all
+        metrics_extra={"merged_from": [str(s) for s in shards]},
+    )
+
+
+@dataclass
+class MergeOutput:
+    root: str = MISSING
+
+
+@dataclass
+class MergeArgs:
+    job: str = MISSING
+    output: MergeOutput = field(default_factory=MergeOutput)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,14 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or "--help" in args or "-h" in args:
         print(USAGE)
         return 0 if args else 2
-    options = OmegaConf.from_dotlist(args)
-    job, root = options.get("job"), OmegaConf.select(options, "output.root")
-    if not job or not root:
-        print(USAGE, file=sys.stderr)
-        return 2
     try:
-        print(merge(Path(str(root)).expanduser().resolve(), str(job)))
-    except (ValueError, OSError) as exc:
+        options = parse_options(args, MergeArgs)
+        print(merge(Path(options.output.root).expanduser().resolve(), options.job))
+    except (ValueError, OSError) as exc:  # usage, a shard that differs or is damaged, the disk
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -8,16 +8,15 @@ The metrics are printed as ONE JSON object on the last line of stdout (a table b
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omegaconf import MISSING, OmegaConf
-from omegaconf.errors import MissingMandatoryValue, OmegaConfBaseException
+from omegaconf import MISSING
 
+from summarize.cli import parse_options
 from summarize.evaluate import (
     TOKENIZER_MODES,
     MetricResult,
@@ -27,7 +26,10 @@ from summarize.evaluate import (
     score_rouge,
     score_translation,
 )
-from summarize.run.writer import write_text_atomic
+from summarize.store.atomic import write_text_atomic
+from summarize.store.layout import MANIFEST, RECORDS
+from summarize.store.reader import parse_line
+from summarize.store.verify import open_finished
 from summarize.tools.score_checks import check_lines, source_checks, write_rows
 
 USAGE = """\
@@ -61,7 +63,6 @@ Exit status: 0 scored, 2 bad arguments or input (the message names the file and 
 
 TASKS = ("summarization", "translation")
 _FIRST_IDS = 10
-_ARG = re.compile(r"^([A-Za-z_][\w.]*)=(.*)$", re.DOTALL)
 
 
 @dataclass
@@ -109,25 +110,18 @@ class ScoreError(Exception):
 
 
 def parse_args(argv: Sequence[str]) -> ScoreConfig:
-    cfg = OmegaConf.structured(ScoreConfig)
-    for arg in argv:
-        match = _ARG.match(arg)
-        if not match:
-            raise ScoreError(f"cannot parse argument {arg!r}: expected key=value (see --help)")
-        key, raw = match.groups()
-        # Values stay strings (OmegaConf converts them to each field's type), so lang=no stays "no"
-        # instead of YAML's boolean false; only null means None.
-        value = None if raw in ("null", "~") else raw
-        try:
-            OmegaConf.update(cfg, key, value, merge=True)
-        except OmegaConfBaseException as exc:
-            raise ScoreError(f"{arg}: {str(exc).splitlines()[0]} (see --help)") from exc
+    return parse_options(argv, ScoreConfig)
+
+
+def _verify_if_a_run(path: Path) -> None:
+    """records.jsonl of a finished version is verified against its manifest before it is read."""
+    version = path.resolve().parent
+    if path.name != RECORDS or not (version / MANIFEST).is_file():
+        return
     try:
-        config = OmegaConf.to_object(cfg)
-    except MissingMandatoryValue as exc:
-        raise ScoreError("predictions=FILE is required (see --help)") from exc
-    assert isinstance(config, ScoreConfig)
-    return config
+        open_finished(version)
+    except ValueError as exc:  # Damaged, RunNotFinished: one line naming the file and line
+        raise ScoreError(str(exc)) from None
 
 
 # id -> (line number, record)
@@ -142,20 +136,19 @@ def read_jsonl(path: str, id_field: str) -> Records:
     """
     names = [n.strip() for n in id_field.split(",")]
     records: Records = {}
+    _verify_if_a_run(Path(path))
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise ScoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ScoreError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise ScoreError(f"{path}:{number}: a line must be a JSON object")
+            # The last line of a hand-made JSONL file may lack its newline.
+            record, damage = parse_line(raw if raw.endswith(b"\n") else raw + b"\n")
+            if record is None:
+                raise ScoreError(f"{path}:{number}: {damage}")
             for name in names:
                 if name not in record:
                     raise ScoreError(

@@ -11,7 +11,7 @@ from typing import Any
 
 from summarize.checks.faithfulness import THRESHOLD, index_source, score_summary
 from summarize.checks.translation import FLAGS, check_translation
-from summarize.run.writer import write_text_atomic
+from summarize.store.atomic import write_text_atomic
 
 _FIRST_IDS = 10
 

@@ -67,6 +67,30 @@ def test_a_code_running_pickle_is_refused_and_never_runs(
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_the_refusal_names_the_file_and_the_opt_in_whatever_the_pickle_protocol(
+    checkpoint_replicas: Path, tmp_path: Path, protocol: int
+) -> None:
+    """Protocol 2 is refused at the global it imports; 4 and 5 at their first instruction
+    (FRAME), which torch's tensors-only reader does not run. Either way: one line naming the
+    file and model.allow_pickle, never torch's advice to turn weights_only off."""
+    folder = _copy(checkpoint_replicas, tmp_path)
+    marker = tmp_path / "payload-ran"
+    weights = torch.load(folder / "pytorch_model.bin", weights_only=True)
+    weights["payload"] = CodeRunningPickle(marker)
+    torch.save(weights, folder / "pytorch_model.bin", pickle_protocol=protocol)
+    with pytest.raises(ModelUnavailableError) as info:
+        _load(folder)
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"refused to unpickle {folder / 'pytorch_model.bin'}: it " in message
+    expected = "import posix.system" if protocol == 2 else "pickle instruction FRAME"
+    assert expected in message
+    assert "only if you trust the file, model.allow_pickle=true" in message
+    assert "weights_only" not in message
+    assert not marker.exists()
+
+
 def test_allow_pickle_is_the_opt_in_to_full_unpickling(
     checkpoint_replicas: Path, tmp_path: Path
 ) -> None:

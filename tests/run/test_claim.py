@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from omegaconf import DictConfig
 
-from summarize.run.faults import ENV, FaultInjected
 from summarize.run.local import run
 from summarize.run.window import Job
+from summarize.store.faults import ENV, FaultInjected
 
 GOOD = "The council met on Tuesday. Members agreed to fund two schools. The vote was close."
 OPTIONS = (

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from summarize.run.layout import truncate_partial_tail
+from summarize.store.layout import truncate_partial_tail
 
 REPO = Path(__file__).resolve().parents[2]
 

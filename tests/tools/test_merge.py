@@ -6,10 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixtures.damage import damage
 from omegaconf import DictConfig
 
 from summarize.run.local import run
-from summarize.tools.merge import merge
+from summarize.store.faults import ENV, FaultInjected
+from summarize.tools.merge import main, merge
 
 GOOD = "The council met on Tuesday. Members agreed to fund two schools. The vote was close."
 
@@ -64,3 +66,61 @@ def test_a_merged_version_is_finished_like_a_run(
     assert [m["run"] for m in manifest["merged_from"]] == [str(p) for p in parts]
     assert manifest["config"]["shard"] == {"index": 0, "count": 1}
     assert os.readlink(merged.parent / "latest") == merged.name
+
+
+@pytest.mark.parametrize(
+    ("kind", "found"),
+    [
+        ("nul", ":3: NUL bytes"),
+        ("duplicate", ":3: duplicated line (the same input as line 2)"),
+        ("edit", ": edited (its sha256 differs from the one in manifest.json)"),
+        ("cut", ":{last}: cut line (no newline at its end)"),
+    ],
+)
+def test_a_damaged_shard_is_refused_in_one_line_and_nothing_is_merged(
+    make_config: Callable[..., DictConfig],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    found: str,
+) -> None:
+    source = write_input(tmp_path / "in.jsonl", 12)
+    parts = shards(make_config, source)
+    records = parts[0] / "records.jsonl"
+    last = records.read_bytes().count(b"\n")
+    assert last >= 3
+    damage(records, kind)
+    root = tmp_path / "outputs"
+    assert main(["job=summarize", f"output.root={root}"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {records}{found.format(last=last)}; shard summarize-shard0of2/v0001 cannot be merged: run that "
+        "shard again (or restore it from a copy), then merge\n"
+    )
+    assert not (root / "summarize").exists()  # no partial version for run.finish to publish
+
+
+def test_a_merge_that_fails_midway_removes_the_version_it_started(
+    make_config: Callable[..., DictConfig], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_input(tmp_path / "in.jsonl", 12)
+    shards(make_config, source)
+    monkeypatch.setenv(ENV, "metrics=crash")  # after the records are in, before the manifest
+    with pytest.raises(FaultInjected):
+        merge(tmp_path / "outputs", "summarize")
+    monkeypatch.delenv(ENV)
+    job = tmp_path / "outputs" / "summarize"
+    assert list(job.glob("v*")) == []
+    with pytest.raises(ValueError, match="no unfinished version to resume"):
+        run(make_config("run.finish=latest"))
+    merged = merge(tmp_path / "outputs", "summarize")  # the same merge again: whole
+    assert json.loads((merged / "manifest.json").read_text())["counts"]["read"] == 12
+
+
+def test_merge_refuses_unknown_keys_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["job=x", "output.root=/tmp", "output.rot=/tmp"]) == 2
+    assert capsys.readouterr().err == (
+        "error: output.rot=/tmp: Key 'rot' not in 'MergeOutput' (see --help)\n"
+    )
+    assert main(["output.root=/tmp"]) == 2
+    assert capsys.readouterr().err == "error: job=... is required (see --help)\n"

@@ -367,3 +367,22 @@ def test_no_references_and_no_source_is_exit_2(
     status, _, err = run(capsys, f"predictions={preds}")
     assert status == 2
     assert "source_field" in err
+
+
+@pytest.mark.parametrize(
+    ("bad", "kind"),
+    [
+        (b"\x00\x00\x00\n", "NUL bytes"),
+        (b'{"id": "c", "prediction": "\xff"}\n', "not UTF-8"),
+        (b'{"id": "c", "predic\n', "damaged line (not JSON: Unterminated string"),
+    ],
+)
+def test_a_damaged_line_is_exit_2_naming_file_and_line(
+    capsys: pytest.CaptureFixture[str], pair: tuple[str, str], bad: bytes, kind: str
+) -> None:
+    preds = Path(pair[0])
+    preds.write_bytes(preds.read_bytes() + bad)
+    status, _, err = run(capsys, f"predictions={preds}", f"references={pair[1]}")
+    assert status == 2
+    assert err.startswith(f"error: {preds}:4: {kind}")
+    assert err.count("\n") == 1

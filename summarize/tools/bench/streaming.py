@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarize.run.layout import RECORDS, read_records
+from summarize.store.layout import RECORDS
+from summarize.store.reader import read_records
 from summarize.tools.bench.models import DATA_DIR
 
 ARTICLES = "cnndm_frank_dev.jsonl"

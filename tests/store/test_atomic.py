@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from summarize.run.versions import claim_version, point_latest, safe_name
-from summarize.run.writer import RecordWriter, write_json_atomic
+from summarize.store.atomic import RecordWriter, write_json_atomic
 
 
 def test_versions_are_claimed_once_and_grow(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +26,15 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_bytes_atomic(path: Path, chunks: Iterable[bytes]) -> None:
     """Temp file in the target folder, fsync, then os.replace: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp creates 0600; a run is meant to be read by others
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -41,6 +42,10 @@ def write_text_atomic(path: Path, text: str) -> None:
         Path(temp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_bytes_atomic(path, [text.encode("utf-8")])
 
 
 def write_json_atomic(path: Path, document: Any) -> None:
@@ -51,7 +56,7 @@ def _printable(value: Any) -> str:
     return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def encode_line(record: dict[str, Any]) -> bytes:
+def encode_line(record: Mapping[str, Any]) -> bytes:
     """One JSON line; a record that cannot be serialised becomes an error record in its place,
     so one bad value (a lone surrogate, a NaN-free non-JSON object, ...) never stops a run."""
     try:
@@ -83,7 +88,7 @@ class RecordWriter:
         self._handle = path.open("ab")
         self.count = 0
 
-    def write_many(self, records: Iterable[dict[str, Any]]) -> None:
+    def write_many(self, records: Iterable[Mapping[str, Any]]) -> None:
         lines = [encode_line(r) for r in records]
         self._handle.write(b"".join(lines))
         self._handle.flush()
