@@ -52,8 +52,12 @@ def test_frank_table_from_the_data_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_frank(tmp_path, frank_rows())
-    report = frank.main(["--data", str(tmp_path), "--out", str(tmp_path / "frank.json")])
+    argv = ["--data", str(tmp_path), "--deals", "3", "--out", str(tmp_path / "frank.json")]
+    report = frank.main(argv)
     assert len(report["folds"]) == 5
+    for deals in report["other_deals"].values():  # the whole cross-validation on 3 other deals
+        assert len(deals["ours"]) == len(deals["best_published"]) == 3
+        assert min(deals["ours"]) > 0.9
     for subset, figures in report["subsets"].items():
         # copies vs made-up sentences: the scorer must separate them on every held-out fold
         assert figures["ours"]["min"] > 0.9, subset
@@ -72,13 +76,15 @@ def test_frank_folds_keep_articles_apart_and_never_see_the_held_out_fold(
 ) -> None:
     rows = frank_rows()
     fold = frank.fold_of_rows(rows, 5)
-    by_article: dict[object, set[int]] = {}
-    for row, k in zip(rows, fold, strict=True):
-        by_article.setdefault(row["article_id"], set()).add(int(k))
-    assert all(len(ks) == 1 for ks in by_article.values())  # an article is on one side only
-    for subset in frank.SUBSETS:
-        in_subset = {int(k) for r, k in zip(rows, fold, strict=True) if r["dataset"] == subset}
-        assert in_subset == set(range(5))
+    for deal in (fold, frank.fold_of_rows(rows, 5, deal=1)):
+        by_article: dict[object, set[int]] = {}
+        for row, k in zip(rows, deal, strict=True):
+            by_article.setdefault(row["article_id"], set()).add(int(k))
+        assert all(len(ks) == 1 for ks in by_article.values())  # an article is on one side only
+        for subset in frank.SUBSETS:
+            in_subset = {int(k) for r, k in zip(rows, deal, strict=True) if r["dataset"] == subset}
+            assert in_subset == set(range(5))
+    assert list(frank.fold_of_rows(rows, 5, deal=1)) != list(fold)  # another deal, other folds
     # Every constant of fold k (the grid point, the threshold) is chosen on rows outside fold k.
     chosen_on: list[set[int]] = []
     threshold_on: list[int] = []
@@ -97,7 +103,7 @@ def test_frank_folds_keep_articles_apart_and_never_see_the_held_out_fold(
     monkeypatch.setattr(frank, "choose", spy_choose)
     monkeypatch.setattr(frank, "best_threshold", spy_threshold)
     write_frank(tmp_path, rows)
-    frank.main(["--data", str(tmp_path)])
+    frank.main(["--data", str(tmp_path), "--deals", "0"])
     for k in range(5):
         held_out = {i for i, f in enumerate(fold) if f == k}
         assert chosen_on[k] == set(range(len(rows))) - held_out
@@ -108,7 +114,7 @@ def test_frank_folds_keep_articles_apart_and_never_see_the_held_out_fold(
 def test_frank_smoke_on_real_rows(dev_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # tests/fixtures/data/frank_dev.jsonl: five CNN/DM and five XSum articles of FRANK dev with
     # every system's summary, human judgements and the published metrics' values.
-    report = frank.main(["--data", str(dev_data)])
+    report = frank.main(["--data", str(dev_data), "--deals", "2"])
     assert len(report["folds"]) == 5
     for fold in report["folds"]:
         assert tuple(fold["params"]) in frank.GRID
