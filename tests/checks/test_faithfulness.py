@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from summarize.checks.faithfulness import THRESHOLD, index_source, score_summary
+from summarize.checks.rarity import has_frequencies, rarity
 
 SOURCE_EN = (
     "The city council of Leeds approved a new budget on Monday. "
@@ -117,3 +118,60 @@ def test_empty_and_unsupported_summaries_are_flagged() -> None:
     made_up = score_summary("Volcanic ash grounded flights across Iceland.", SOURCE_EN, "en")
     assert made_up["support"] < THRESHOLD
     assert made_up["flag"] is True
+
+
+def test_a_missing_rare_word_costs_more_than_a_missing_common_word() -> None:
+    # "big" is a paraphrase-like addition people accept; "thatched" is a made-up detail.
+    common = "Mayor Anne Walker said 15 schools would get big new roofs."
+    rare = "Mayor Anne Walker said 15 schools would get thatched new roofs."
+    supported = score_summary(
+        "Mayor Anne Walker said 15 schools would get new roofs.", SOURCE_EN, "en"
+    )
+    with_common, with_rare = (
+        score_summary(common, SOURCE_EN, "en"),
+        score_summary(rare, SOURCE_EN, "en"),
+    )
+    assert supported["support"] > with_common["support"] > with_rare["support"]
+    # both are still reported as unsupported words
+    assert spans(with_common, common) == [("big", "word")]
+    assert spans(with_rare, rare) == [("thatched", "word")]
+
+
+def test_a_made_up_name_weighs_fully_however_common_the_name() -> None:
+    # "Young" is a common English word; as a name inside a cased sentence it counts as much as an
+    # unknown one. In lower-cased output names cannot be told apart, so it weighs as the word.
+    assert rarity("Young", "en") < 0.5
+    assert rarity("Zqvist", "en") == 1.0
+    common, unknown = (
+        f"Mayor Anne Walker and Mark {name} said 15 schools would get new roofs."
+        for name in ("Young", "Zqvist")
+    )
+    assert (
+        score_summary(common, SOURCE_EN, "en")["support"]
+        == (score_summary(unknown, SOURCE_EN, "en")["support"])
+    )
+    assert (
+        score_summary(common.lower(), SOURCE_EN, "en")["support"]
+        > (score_summary(unknown.lower(), SOURCE_EN, "en")["support"])
+    )
+
+
+def test_languages_without_a_frequency_list_weigh_every_word_alike() -> None:
+    # Swahili has no wordfreq list: no fallback to the "nearest" (English) list, plain support.
+    assert not has_frequencies("sw")
+    assert all(has_frequencies(lang) for lang in ("fa-IR", "fr", "en"))
+    assert rarity("big", "sw") == rarity("thatched", "sw") == rarity("big", None) == 1.0
+    common = "Mayor Anne Walker said 15 schools would get big new roofs."
+    rare = "Mayor Anne Walker said 15 schools would get thatched new roofs."
+    assert (
+        score_summary(common, SOURCE_EN, "sw")["support"]
+        == (score_summary(rare, SOURCE_EN, "sw")["support"])
+    )
+    assert score_summary(common, SOURCE_EN, "sw")["support"] < 1.0
+
+
+def test_french_and_persian_words_are_weighed_in_their_own_language() -> None:
+    assert rarity("conseil", "fr") < rarity("chaume", "fr") <= 1.0
+    # Arabic kaf and yeh are read as Persian ones before the lookup, as the word keys do.
+    assert rarity("كتاب", "fa") == rarity("کتاب", "fa") < 0.5
+    assert rarity("شهردار", "fa") < 1.0
