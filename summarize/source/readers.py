@@ -150,11 +150,9 @@ def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
             continue
         data = path.read_bytes().removeprefix(UTF8_BOM)
         kind = sniff(data[:4096])
-        if is_encoded(kind):
-            assert kind is not None
-            yield RecordError(
-                "unsupported_encoding", problem(path, kind), id=article_id, origin=origin
-            )
+        if kind is not None:
+            code = "unsupported_encoding" if is_encoded(kind) else "binary_content"
+            yield RecordError(code, problem(path, kind, data[:64]), id=article_id, origin=origin)
             continue
         try:
             text, notes = _decode(data, cfg.encoding_errors)
