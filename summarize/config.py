@@ -36,7 +36,7 @@ class FieldMap:
 
 @dataclass
 class SourceConfig:
-    kind: str = "text"  # text | jsonl | csv | parquet | hf
+    kind: str = "text"  # auto | text | jsonl | csv | parquet | hf (auto: from source.path)
     # File, folder or saved dataset; null means the sample article shipped with the package.
     path: str | None = None
     # text: file name suffixes read from the folder.
@@ -235,7 +235,7 @@ def register_configs() -> None:
     ConfigStore.instance().store(name="summarize_schema", node=Config)
 
 
-KNOWN_SOURCES = ("text", "jsonl", "csv", "parquet", "hf")
+KNOWN_SOURCES = ("auto", "text", "jsonl", "csv", "parquet", "hf")
 
 
 def validate(cfg: Any) -> None:
@@ -246,7 +246,7 @@ def validate(cfg: Any) -> None:
         raise ValueError(
             f"source.kind={cfg.source.kind!r}: choose one of {', '.join(KNOWN_SOURCES)}"
         )
-    if cfg.source.kind != "text" and not cfg.source.path:
+    if cfg.source.kind not in ("auto", "text") and not cfg.source.path:
         raise ValueError(f"source={cfg.source.kind} needs a path: add source.path=FILE")
     if cfg.summarizer.kind not in ("seq2seq", "extractive"):
         raise ValueError(f"summarizer.kind={cfg.summarizer.kind!r}: use seq2seq or extractive")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 from collections.abc import Iterator
 from importlib import resources
@@ -22,6 +23,7 @@ from typing import IO, Any, cast
 
 from summarize.config import SourceConfig, known_languages
 
+log = logging.getLogger("summarize")
 UTF8_BOM = b"\xef\xbb\xbf"
 # First bytes of files that are not UTF-8 text (UTF-32 before UTF-16: they share a prefix).
 _SIGNATURES = (
@@ -228,8 +230,52 @@ def input_path(cfg: SourceConfig) -> Path:
     return Path(cfg.path).expanduser() if cfg.path else sample_folder()
 
 
+# File names a source kind is read from when source= is not given (source=auto).
+SUFFIX_KINDS = (
+    (".jsonl.gz", "jsonl", "gzip"),
+    (".jsonl", "jsonl", "none"),
+    (".csv.gz", "csv", "gzip"),
+    (".csv", "csv", "none"),
+    (".parquet", "parquet", "none"),
+)
+
+
+def _kind_by_name(path: Path) -> tuple[str, str] | None:
+    name = path.name.lower()
+    return next(((k, c) for suffix, k, c in SUFFIX_KINDS if name.endswith(suffix)), None)
+
+
+def resolve_kind(cfg: SourceConfig) -> bool:
+    """Set ``source.kind`` (and ``compression``) where it is ``auto``: a folder, or the sample
+    article, is text; a file is read by its name. True when the kind was inferred here.
+
+    A JSONL file read as text would be one article of raw JSON, summarised without a word; a
+    file name that says nothing is refused in one line instead of guessed."""
+    if cfg.kind != "auto":
+        return False
+    path = input_path(cfg)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"source.path={path} does not exist: point source.path at your input"
+        )
+    by_name = None if path.is_dir() else _kind_by_name(path)
+    if by_name is None and path.is_file() and path.suffix.lower() not in cfg.suffixes:
+        raise InputFormatError(
+            f"cannot tell how to read {path} from its name: add source=jsonl, csv, parquet or "
+            f"text (one article), or name it {', '.join(s for s, _, _ in SUFFIX_KINDS)}"
+        )
+    kind, compression = by_name or ("text", "none")
+    cfg.kind = kind
+    if cfg.compression == "none":
+        cfg.compression = compression
+    if by_name is not None:
+        log.info("reading %s as %s, from its name (source=... chooses otherwise)", path, kind)
+    return True
+
+
 def check_source(cfg: SourceConfig) -> None:
     """Fail before any model is loaded when the input cannot be found or is not what it claims."""
+    resolve_kind(cfg)
     if cfg.compression not in ("none", "gzip"):
         raise ValueError(f"source.compression={cfg.compression!r}: use none or gzip")
     if cfg.max_record_chars < 1:
@@ -245,6 +291,12 @@ def check_source(cfg: SourceConfig) -> None:
     if not path.exists():
         raise FileNotFoundError(
             f"source.path={path} does not exist: point source.path at your {cfg.kind} input"
+        )
+    named = None if path.is_dir() else _kind_by_name(path)
+    if cfg.kind == "text" and named is not None:
+        raise InputFormatError(
+            f"source=text reads articles from .txt/.md files, and {path} is {named[0]} by its "
+            f"name: use source={named[0]}, or leave source= out to read a file by its name"
         )
     if cfg.kind in ("jsonl", "csv", "parquet") and path.is_dir():
         raise InputFormatError(

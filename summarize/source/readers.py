@@ -26,6 +26,7 @@ from summarize.source.files import (
     line_limit,
     open_text_input,
     problem,
+    resolve_kind,
     sniff,
     text_files,
 )
@@ -284,6 +285,7 @@ READERS = {
 
 
 def read_source(cfg: SourceConfig) -> Iterator[SourceItem]:
+    resolve_kind(cfg)  # source=auto: a folder is text, a file is read by its name
     items = READERS[cfg.kind](cfg)
     for count, item in enumerate(items):
         if cfg.limit is not None and count >= cfg.limit:
