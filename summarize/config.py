@@ -231,6 +231,15 @@ class Config:
     model_root: str | None = None
 
 
+# The language of an article that declares none (no lang field, no source.lang).
+DEFAULT_SOURCE_LANG = "en"
+
+
+def source_language(source: Any) -> str:
+    """``source.lang`` when set, else the default (an undeclared language is detected per article)."""
+    return str(source.lang) if source.lang else DEFAULT_SOURCE_LANG
+
+
 def register_configs() -> None:
     ConfigStore.instance().store(name="summarize_schema", node=Config)
 

@@ -222,7 +222,7 @@ def load_seq2seq(
         except OSError as exc:
             raise ModelUnavailableError(
                 f"cannot write model.safetensors beside {files[0]} ({exc}): convert where it is "
-                f"writable (`python scripts/download_models.py --convert ...`) or set "
+                f"writable (`python -m summarize.download --convert ...`) or set "
                 f"model.convert_to_safetensors=false"
             ) from exc
         fmt, files = weight_files(location)

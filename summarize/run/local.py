@@ -28,6 +28,7 @@ from summarize.run.finish import Finished, finish_version, remove_leftovers
 from summarize.run.keys import input_key, shard_of
 from summarize.run.layout import LATEST, MANIFEST, RECORDS, read_records, truncate_partial_tail
 from summarize.run.lock import JobLock
+from summarize.run.needs import check_models_present, needed_models
 from summarize.run.progress import Progress
 from summarize.run.reuse import PreviousRecords
 from summarize.run.signals import Stop, stop_on_signals
@@ -94,6 +95,8 @@ def run(cfg: DictConfig) -> RunResult:
     if not cfg.run.finish:  # finishing reads no input and loads no model
         check_source(cfg.source)
         pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write
+        # Offline, every missing model is named at once (not one per attempt), before any loads.
+        check_models_present(needed_models(cfg), cfg.model_root)
     job_dir = job_folder(cfg)
     created = [p for p in (job_dir, *job_dir.parents) if not p.exists()]
     try:
