@@ -43,8 +43,9 @@ class SourceConfig:
     suffixes: list[str] = field(default_factory=lambda: [".txt", ".md"])
     # hf: the split of a DatasetDict (ignored for a plain Dataset).
     split: str | None = None
-    # Language of articles whose record carries none.
-    lang: str = "en"
+    # Language of articles whose record carries none. null: not declared; each such article is
+    # read as the language lingua finds in its text (English when it cannot tell), and flagged.
+    lang: str | None = None
     fields: FieldMap = field(default_factory=FieldMap)
     limit: int | None = None
     # Input bytes that are not UTF-8: "replace" decodes with U+FFFD and records it, "strict" rejects.

@@ -20,6 +20,7 @@ from summarize.generate.settings import resolve_generation
 from summarize.generate.tokenization import config_family
 from summarize.generate.weights import weight_files
 from summarize.run.needs import Need, needed_models
+from summarize.run.preflight import input_languages
 from summarize.source.files import check_source, input_path
 from summarize.source.readers import count_inputs
 
@@ -92,7 +93,7 @@ def dry_run(cfg: DictConfig) -> int:
     records = f" ({count} records)" if count is not None else ""
     print(f"input: {cfg.source.kind} {input_path(cfg.source)}{records}", flush=True)
     missing = []
-    for need in needed_models(cfg):
+    for need in needed_models(cfg, input_languages(cfg)):
         line, present = describe_need(need, cfg.model_root)
         print(line, flush=True)
         if not present:

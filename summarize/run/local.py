@@ -26,9 +26,17 @@ from summarize.run.claim import build_claim, check_resume, read_claim, write_cla
 from summarize.run.faults import fault_point
 from summarize.run.finish import Finished, finish_version, remove_leftovers
 from summarize.run.keys import input_key, shard_of
-from summarize.run.layout import LATEST, MANIFEST, RECORDS, read_records, truncate_partial_tail
+from summarize.run.layout import (
+    LATEST,
+    MANIFEST,
+    METRICS,
+    RECORDS,
+    read_records,
+    truncate_partial_tail,
+)
 from summarize.run.lock import JobLock
 from summarize.run.needs import check_models_present, needed_models
+from summarize.run.preflight import input_languages
 from summarize.run.progress import Progress
 from summarize.run.reuse import PreviousRecords
 from summarize.run.signals import Stop, stop_on_signals
@@ -95,8 +103,12 @@ def run(cfg: DictConfig) -> RunResult:
     if not cfg.run.finish:  # finishing reads no input and loads no model
         check_source(cfg.source)
         pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write
-        # Offline, every missing model is named at once (not one per attempt), before any loads.
-        check_models_present(needed_models(cfg), cfg.model_root)
+        # The input's languages against the models, and offline every missing model named at
+        # once, before anything loads or is written (summarize/run/preflight.py).
+        languages = input_languages(cfg)
+        check_models_present(needed_models(cfg, languages), cfg.model_root)
+    else:
+        languages = None
     job_dir = job_folder(cfg)
     created = [p for p in (job_dir, *job_dir.parents) if not p.exists()]
     try:
@@ -106,13 +118,13 @@ def run(cfg: DictConfig) -> RunResult:
             f"cannot create {job_dir} ({exc.strerror}): choose a writable output.root"
         ) from exc
     try:
-        return _start_and_write(cfg, job_dir)
+        return _start_and_write(cfg, job_dir, languages)
     except BaseException:
         _remove_if_empty(created)  # a failed start leaves no empty job folder behind
         raise
 
 
-def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
+def _start_and_write(cfg: DictConfig, job_dir: Path, languages: list[str] | None) -> RunResult:
     with stop_on_signals() as stop, JobLock(job_dir, cfg.run.lock_stale_after_s) as lock:
         relinked = _relink_latest(job_dir, cfg.run.finish or cfg.run.resume)
         if relinked is not None:
@@ -123,7 +135,9 @@ def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
         previous = PreviousRecords(
             finished[-1] / RECORDS if finished and cfg.run.incremental else None
         )
-        job = Job(cfg, previous)  # loads models: any failure happens before a version is claimed
+        job = Job(
+            cfg, previous, source_langs=languages
+        )  # loads models: any failure happens before a version is claimed
         stop.check(None)
         done: set[str] = set()
         if cfg.run.resume:
@@ -273,7 +287,29 @@ def _write_run(
         },
         stop=stop,
     )
+    _warn_language_mismatch(done_now.path)
     return _result(done_now)
+
+
+def _warn_language_mismatch(version_dir: Path) -> None:
+    """The last line on stderr when articles are not in the language they were declared (or
+    defaulted) in: counted in metrics.json, each one in report.html's needs-review section."""
+    try:
+        metrics = json.loads((version_dir / METRICS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    found = (metrics.get("checks") or {}).get("language_mismatch") or {}
+    if not found.get("count"):
+        return
+    read_as = ", ".join(f"{n} read as {lang!r}" for lang, n in (found.get("read_as") or {}).items())
+    log.warning(
+        "%d of %d articles are not in the language declared for them (or the default en): "
+        "%s (language_mismatch in metrics.json; needs review in report.html). Declare it: a lang "
+        "field per record, or source.lang=CODE",
+        found["count"],
+        found.get("of"),
+        read_as,
+    )
 
 
 def _check_input_unchanged(cfg: DictConfig, version_dir: Path, claim: dict[str, Any]) -> None:

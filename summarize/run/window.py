@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from omegaconf import DictConfig, OmegaConf
 
+from summarize.config import source_language
 from summarize.evaluate.record import RecordEvaluator, evaluation_settings
 from summarize.generate.models import ModelCache, pick_device, pick_dtype
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
@@ -58,7 +59,11 @@ def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
 
 class Job:
     def __init__(
-        self, cfg: DictConfig, previous: PreviousRecords | None = None, dedupe: bool = True
+        self,
+        cfg: DictConfig,
+        previous: PreviousRecords | None = None,
+        dedupe: bool = True,
+        source_langs: list[str] | None = None,
     ) -> None:
         self.cfg = cfg
         torch.manual_seed(cfg.runtime.seed)
@@ -81,7 +86,9 @@ class Job:
             build_summariser(cfg, self.models) if cfg.task == "summarize" else None
         )
         self.translators = TranslatorSet(cfg, self.models)
-        self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
+        # The pairs of the languages found in the input's sample fail here, before any reading.
+        for source in source_langs or [source_language(cfg.source)]:
+            self.translators.preload(source)
         self.previous = previous or PreviousRecords(None)
         self.screen = Screen(cfg, dedupe=dedupe)
         self.evaluator = RecordEvaluator(evaluation_settings(cfg))

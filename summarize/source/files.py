@@ -280,7 +280,7 @@ def check_source(cfg: SourceConfig) -> None:
         raise ValueError(f"source.compression={cfg.compression!r}: use none or gzip")
     if cfg.max_record_chars < 1:
         raise ValueError("source.max_record_chars must be at least 1")
-    if cfg.lang not in known_languages():
+    if cfg.lang is not None and cfg.lang not in known_languages():
         raise ValueError(
             f"source.lang={cfg.lang!r} has no conf/lang/<code>.yaml; "
             f"use one of {', '.join(sorted(known_languages()))}"

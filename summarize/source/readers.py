@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from summarize.config import FieldMap, SourceConfig
+from summarize.config import DEFAULT_SOURCE_LANG, FieldMap, SourceConfig, source_language
 from summarize.records import Article, RecordError
 from summarize.source.files import (
     UTF8_BOM,
@@ -86,7 +86,7 @@ def _invalid_text(row: Mapping[str, Any], raw_id: str, origin: str) -> RecordErr
 def article_from_row(
     row: Mapping[str, Any],
     fields: FieldMap,
-    default_lang: str,
+    default_lang: str | None,
     origin: str,
     notes: tuple[str, ...] = (),
     max_chars: int | None = None,
@@ -117,13 +117,14 @@ def article_from_row(
     return Article(
         id=str(raw_id),
         text=text,
-        lang=str(lang) if lang else default_lang,
+        lang=str(lang) if lang else (default_lang or DEFAULT_SOURCE_LANG),
         title=str(title) if title else None,
         reference=str(reference) if reference else None,
         references=_references(row, fields.references),
         target_lang=str(target) if target else None,
         origin=origin,
         notes=notes,
+        lang_declared=bool(lang) or default_lang is not None,
     )
 
 
@@ -167,7 +168,14 @@ def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
                 f"the text has {len(text):,} characters", cfg.max_record_chars, article_id, origin
             )
             continue
-        yield Article(id=article_id, text=text, lang=cfg.lang, origin=origin, notes=notes)
+        yield Article(
+            id=article_id,
+            text=text,
+            lang=source_language(cfg),
+            origin=origin,
+            notes=notes,
+            lang_declared=cfg.lang is not None,
+        )
 
 
 def _parse_line(line: bytes, number: int, origin: str, cfg: SourceConfig) -> SourceItem:
