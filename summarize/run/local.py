@@ -1,7 +1,11 @@
 """The batch job end to end: lock the job, pick or resume a version, stream windows, finish the run.
 
-``run(cfg)`` loads every model it can before reading any article (a bad model id fails fast),
-claims a new version folder (or reopens an unfinished one with ``run.resume``), streams the input
+``run(cfg)`` first checks, before any model loads, the input and a sample of its languages against
+the models, and names every missing model (summarize/run/preflight.py, needs.py). Models are then
+resolved (config, tokenizer, weights hash: what record keys need) and their weights load when a
+key misses, or at once for a fresh run with nothing to reuse (a bad model fails before a version
+is claimed). It claims a new version folder (or reopens an unfinished one with ``run.resume``,
+refused before any weights load when the config changed), streams the input
 in windows of ``runtime.window_articles``, appends one record per input record, then writes
 errors.jsonl, metrics.json and, last, manifest.json, which marks the run finished.
 """
@@ -135,9 +139,9 @@ def _start_and_write(cfg: DictConfig, job_dir: Path, languages: list[str] | None
         previous = PreviousRecords(
             finished[-1] / RECORDS if finished and cfg.run.incremental else None
         )
-        job = Job(
-            cfg, previous, source_langs=languages
-        )  # loads models: any failure happens before a version is claimed
+        # Config, tokenizers and weight hashes: what the keys need. The weights load when a key
+        # misses, so a rerun with nothing new loads none and a resume is checked before any load.
+        job = Job(cfg, previous, source_langs=languages)
         stop.check(None)
         done: set[str] = set()
         if cfg.run.resume:
@@ -156,6 +160,8 @@ def _start_and_write(cfg: DictConfig, job_dir: Path, languages: list[str] | None
                 dropped,
             )
         else:
+            if not len(previous):  # nothing to reuse: load now, so a bad model fails unclaimed
+                job.warm()
             inputs = input_identity(cfg.source)  # taken before the first record is read
             if not cfg.source.allow_empty and next(iter(read_source(cfg.source)), None) is None:
                 raise ValueError(

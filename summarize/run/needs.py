@@ -93,10 +93,15 @@ def missing_line(missing: list[Need], model_root: str | None) -> str:
     folders = [n for n in missing if looks_like_path(n.spec.name_or_path)]
     fixes = []
     if hub:
-        where = f"model_root={model_root}" if model_root else "the Hugging Face cache"
+        where = (
+            f"model_root={model_root}"
+            if model_root
+            else "the Hugging Face cache (with --root DIR, set SUMMARIZE_MODEL_ROOT=DIR)"
+        )
+        keys = ", ".join(dict.fromkeys(s.override_key for s in hub))
         fixes.append(
             f"where there is network, `{download_command(hub, model_root)}` fetches "
-            f"{'it' if len(hub) == 1 else 'them'} into {where}"
+            f"{'it' if len(hub) == 1 else 'them'} into {where}; or set {keys}=/path/to/model"
         )
     fixes.extend(f"check {n.spec.override_key} (no such folder)" for n in folders)
     return f"{len(missing)} model(s) missing: {named}. Fix: {'; '.join(fixes)}"

@@ -38,7 +38,10 @@ def input_languages(cfg: DictConfig) -> list[str]:
     for item in islice(read_source(cfg.source), SAMPLE):
         if isinstance(item, RecordError):  # unreadable records fail alone, as in the run
             continue
-        screened = screen.check(item, "")
+        try:
+            screened = screen.check(item, "")
+        except Exception:  # the run makes it this record's error (screening_failed)
+            continue
         if isinstance(screened, RecordError):
             if screened.code == UNSUPPORTED:
                 refused.append(screened)

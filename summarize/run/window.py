@@ -81,6 +81,9 @@ class Job:
             convert_to_safetensors=cfg.model.convert_to_safetensors,
             # CTranslate2 decodes with the converted model: the torch copy is never built.
             load_weights=cfg.runtime.backend != "ct2",
+            # Keys need the config, tokenizer and weights hash only: the weights load when a
+            # key misses (a rerun with nothing new loads none), or in warm().
+            lazy=True,
         )
         self.summariser: Summariser | None = (
             build_summariser(cfg, self.models) if cfg.task == "summarize" else None
@@ -109,6 +112,14 @@ class Job:
         )
         self._translation_fingerprints: dict[tuple[str, str], str] = {}
         self._runtime = runtime
+
+    def warm(self) -> None:
+        """Load every model the job has resolved so far, now (a fresh run fails here, before a
+        version is claimed, rather than in its first window)."""
+        generator = getattr(self.summariser, "generator", None)
+        if generator is not None:
+            generator.warm()
+        self.translators.warm()
 
     @property
     def runtime(self) -> dict[str, Any]:
