@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 from omegaconf import DictConfig
 
@@ -55,6 +56,11 @@ def test_undeclared_french_is_processed_as_french_and_flagged(
         "processed_as": "fr",
         "flag": True,
     }
+    schema = json.loads(
+        (Path(__file__).parents[2] / "summarize/schemas/record.schema.json").read_text("utf-8")
+    )
+    for record in records:
+        jsonschema.validate(record, schema)
     metrics = json.loads((result.path / "metrics.json").read_text())
     mismatch = metrics["checks"]["language_mismatch"]
     assert (mismatch["count"], mismatch["of"], mismatch["read_as"]) == (2, 3, {"fr": 2})
