@@ -24,7 +24,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from summarize.config import validate
-from summarize.generate.models import pick_device
+from summarize.generate.devices import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
 from summarize.run.faults import fault_point

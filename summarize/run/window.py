@@ -17,7 +17,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from summarize.config import source_language
 from summarize.evaluate.record import RecordEvaluator, evaluation_settings
-from summarize.generate.models import ModelCache, pick_device, pick_dtype
+from summarize.generate.devices import pick_device, pick_dtype
+from summarize.generate.models import ModelCache
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
 from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
 from summarize.run.record import build_record
