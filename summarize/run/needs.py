@@ -98,10 +98,15 @@ def missing_line(missing: list[Need], model_root: str | None) -> str:
             if model_root
             else "the Hugging Face cache (with --root DIR, set SUMMARIZE_MODEL_ROOT=DIR)"
         )
-        keys = ", ".join(dict.fromkeys(s.override_key for s in hub))
+        keys = list(dict.fromkeys(s.override_key for s in hub))
+        local = (
+            f"set {keys[0]}=/path/to/model"
+            if len(keys) == 1
+            else f"point {', '.join(keys)} at local folders"
+        )
         fixes.append(
             f"where there is network, `{download_command(hub, model_root)}` fetches "
-            f"{'it' if len(hub) == 1 else 'them'} into {where}; or set {keys}=/path/to/model"
+            f"{'it' if len(hub) == 1 else 'them'} into {where}; or {local}"
         )
     fixes.extend(f"check {n.spec.override_key} (no such folder)" for n in folders)
     return f"{len(missing)} model(s) missing: {named}. Fix: {'; '.join(fixes)}"
