@@ -36,15 +36,16 @@ class FieldMap:
 
 @dataclass
 class SourceConfig:
-    kind: str = "text"  # text | jsonl | csv | parquet | hf
+    kind: str = "text"  # auto | text | jsonl | csv | parquet | hf (auto: from source.path)
     # File, folder or saved dataset; null means the sample article shipped with the package.
     path: str | None = None
     # text: file name suffixes read from the folder.
     suffixes: list[str] = field(default_factory=lambda: [".txt", ".md"])
     # hf: the split of a DatasetDict (ignored for a plain Dataset).
     split: str | None = None
-    # Language of articles whose record carries none.
-    lang: str = "en"
+    # Language of articles whose record carries none. null: not declared; each such article is
+    # read as the language lingua finds in its text (English when it cannot tell), and flagged.
+    lang: str | None = None
     fields: FieldMap = field(default_factory=FieldMap)
     limit: int | None = None
     # Input bytes that are not UTF-8: "replace" decodes with U+FFFD and records it, "strict" rejects.
@@ -233,11 +234,20 @@ class Config:
     model_root: str | None = None
 
 
+# The language of an article that declares none (no lang field, no source.lang).
+DEFAULT_SOURCE_LANG = "en"
+
+
+def source_language(source: Any) -> str:
+    """``source.lang`` when set, else the default (an undeclared language is detected per article)."""
+    return str(source.lang) if source.lang else DEFAULT_SOURCE_LANG
+
+
 def register_configs() -> None:
     ConfigStore.instance().store(name="summarize_schema", node=Config)
 
 
-KNOWN_SOURCES = ("text", "jsonl", "csv", "parquet", "hf")
+KNOWN_SOURCES = ("auto", "text", "jsonl", "csv", "parquet", "hf")
 
 
 def validate(cfg: Any) -> None:
@@ -248,7 +258,7 @@ def validate(cfg: Any) -> None:
         raise ValueError(
             f"source.kind={cfg.source.kind!r}: choose one of {', '.join(KNOWN_SOURCES)}"
         )
-    if cfg.source.kind != "text" and not cfg.source.path:
+    if cfg.source.kind not in ("auto", "text") and not cfg.source.path:
         raise ValueError(f"source={cfg.source.kind} needs a path: add source.path=FILE")
     if cfg.summarizer.kind not in ("seq2seq", "extractive"):
         raise ValueError(f"summarizer.kind={cfg.summarizer.kind!r}: use seq2seq or extractive")

@@ -23,6 +23,8 @@ class Article:
     target_lang: str | None = None  # parallel test sets: the language `reference` is written in
     origin: str = ""  # file and line/row it came from, for error messages
     notes: tuple[str, ...] = ()  # e.g. "invalid UTF-8 replaced"
+    # False when neither the record nor source.lang named the language (``lang`` is the default).
+    lang_declared: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class Work:
     input_key: str
     notes: list[str]
     normalise_s: float
+    # The language check of screening (declared, detected, processed_as, flag); None: no mismatch.
+    language: dict[str, Any] | None = None
     summary_key: str | None = None
     summary: ArticleSummary | Exception | None = None
     reused_summary: bool = False

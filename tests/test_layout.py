@@ -64,8 +64,9 @@ def test_no_import_cycle() -> None:
 
 def test_nothing_imports_tools() -> None:
     graph = _graph()
-    # The top-level command shims (python -m summarize.score|merge|bench) are the tools' entries.
-    shims = {"summarize.score", "summarize.merge", "summarize.bench"}
+    # The top-level command shims (python -m summarize.score|merge|bench|download) are the tools'
+    # entries.
+    shims = {"summarize.score", "summarize.merge", "summarize.bench", "summarize.download"}
     offenders = [
         f"{name} imports {target}"
         for name, targets in graph.items()
@@ -95,7 +96,8 @@ def test_layers_only_look_down_run_publish_store() -> None:
 
 def test_light_entry_points_do_not_load_the_model_stack() -> None:
     code = (
-        "import sys, summarize.score, summarize.merge, summarize.export, summarize.publish.report,"
+        "import sys, summarize.score, summarize.merge, summarize.export, summarize.download,"
+        " summarize.publish.report,"
         " summarize.publish.card; "
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
     )

@@ -26,7 +26,7 @@ NOT_RUN = {
     "python -m summarize +lang=fa": "downloads 3.7 GB of models",
     "python -m summarize '+lang=[fa,fr]'    #": "downloads models",
     "python -m summarize -m +lang=fa,fr": "downloads models",
-    "scripts/download_models.py": "needs network",
+    "summarize.download": "needs network",
     "python -m pytest": "this is the suite itself",
     "run.dry_run=true    #": "needs the downloaded models (the replicas' dry run runs)",
     "--full-size": "writes 3.7 GB of replica weights",

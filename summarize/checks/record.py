@@ -43,6 +43,8 @@ def translation_checks(
 
 
 def needs_review(checks: dict[str, Any]) -> bool:
+    if (checks.get("language") or {}).get("flag"):
+        return True
     summary = checks.get("summary")
     if summary and summary.get("flag"):
         return True

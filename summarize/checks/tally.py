@@ -31,6 +31,8 @@ class _Translations:
 class ChecksTally:
     records: int = 0
     needs_review: int = 0
+    # Records whose text is not in the language declared (or defaulted): by the detected language.
+    language_mismatch: Counter[str] = field(default_factory=Counter)
     summaries: dict[str, _Summaries] = field(default_factory=lambda: defaultdict(_Summaries))
     translations: dict[str, _Translations] = field(
         default_factory=lambda: defaultdict(_Translations)
@@ -42,6 +44,9 @@ class ChecksTally:
             return
         self.records += 1
         self.needs_review += bool(checks.get("needs_review"))
+        language = checks.get("language") or {}
+        if language.get("flag"):
+            self.language_mismatch[str(language.get("detected"))] += 1
         summary = checks.get("summary")
         if summary:
             tally = self.summaries[str(record.get("lang"))]
@@ -60,6 +65,10 @@ class ChecksTally:
     def result(self) -> dict[str, Any]:
         return {
             "needs_review": _share(self.needs_review, self.records),
+            "language_mismatch": {
+                **_share(sum(self.language_mismatch.values()), self.records),
+                "read_as": dict(sorted(self.language_mismatch.items())),
+            },
             "summary": {
                 lang: {
                     "count": t.count,

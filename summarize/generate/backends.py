@@ -33,6 +33,8 @@ class TextGenerator(Protocol):
     @property
     def max_new_tokens(self) -> int: ...
 
+    def warm(self) -> None: ...
+
     def generate(
         self,
         texts: Sequence[str],

@@ -49,7 +49,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -142,20 +144,51 @@ class CT2Generator:
         self.inputs = 0  # texts generated for, as Generator counts them
         self.device = resolve_device(device)
         self.compute_type = resolve_compute_type(compute_type, self.device)
-        self.model_dir = converted_dir(loaded, self.compute_type, cache_dir)
+        self._cache_dir = cache_dir
+        self._threads = threads
+        # The conversion and the CTranslate2 model come on first use (model_dir, translator): a
+        # rerun whose records are all reused converts and loads nothing.
+
+    @cached_property
+    def model_dir(self) -> Path:
+        return converted_dir(self.loaded, self.compute_type, self._cache_dir)
+
+    @cached_property
+    def translator(self) -> Any:
         keep_freed_memory()  # before CTranslate2's threads allocate (summarize/generate/allocator.py)
-        self.translator = ctranslate2.Translator(
+        started = time.perf_counter()
+        translator = ctranslate2.Translator(
             str(self.model_dir),
             device=self.device,
             compute_type=self.compute_type,
-            intra_threads=threads or 0,  # 0: CTranslate2's default
+            intra_threads=self._threads or 0,  # 0: CTranslate2's default
         )
+        log.info(
+            "loaded %s (CTranslate2 %s) in %.1f s",
+            self.loaded.spec.name_or_path,
+            self.compute_type,
+            time.perf_counter() - started,
+        )
+        return translator
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
         # Position i of the converted vocabulary is row i of the HF embedding, so ids map to
         # token strings through it both ways. The tokenizer's own id<->token maps can disagree
         # (M2M100's made-up words, a missing <pad>), and CTranslate2 looks tokens up by string.
-        self.vocabulary = _vocabulary(self.model_dir)
-        self.eos_id = _eos_id(loaded)
-        self._ids = {token: i for i, token in reversed(list(enumerate(self.vocabulary)))}
+        return _vocabulary(self.model_dir)
+
+    @cached_property
+    def eos_id(self) -> int:
+        return _eos_id(self.loaded)
+
+    @cached_property
+    def _ids(self) -> dict[str, int]:
+        return {token: i for i, token in reversed(list(enumerate(self.vocabulary)))}
+
+    def warm(self) -> None:
+        """Convert (once per cache) and load the CTranslate2 model now."""
+        _ = self.translator
 
     @property
     def max_new_tokens(self) -> int:

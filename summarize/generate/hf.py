@@ -53,6 +53,10 @@ class Generator:
     def max_new_tokens(self) -> int:
         return self.settings.max_new_tokens
 
+    def warm(self) -> None:
+        """Load the weights now (a lazily loaded model builds them on first generate)."""
+        self.loaded.torch_model()
+
     @staticmethod
     def _generate_batch(
         tokenizer: Any, model: Any, ids: list[list[int]], extra: dict[str, Any]
@@ -84,7 +88,7 @@ class Generator:
     ) -> list[Generated]:
         if not texts:
             return []
-        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        tokenizer, model = self.loaded.tokenizer, self.loaded.torch_model()
         if src_lang is not None:
             tokenizer.src_lang = src_lang  # sets the source language token of mBART-50/M2M100/NLLB
         inputs = [prefix + t for t in texts]

@@ -1,7 +1,7 @@
 """The Hugging Face Hub side of models: is it reachable, which files of a repository to fetch.
 
 Shared by the job (a model missing locally while the Hub answers) and
-``scripts/download_models.py``, so both fetch exactly what ``from_pretrained`` reads for the
+``python -m summarize.download``, so both fetch exactly what ``from_pretrained`` reads for the
 families here: configs, every tokenizer file, and one weight format (safetensors when the
 repository has it, else ``pytorch_model.bin``); never TensorFlow, Flax, Rust, ONNX or
 CTranslate2 copies, which several repositories also carry (bart-large-cnn: 5 formats, ~2.8 GB).

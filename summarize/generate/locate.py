@@ -67,7 +67,7 @@ def download_command(specs: ModelSpec | list[ModelSpec], model_root: str | None)
     revisions = {s.revision for s in specs} - {None}
     revision = f" --revision {revisions.pop()}" if len(specs) == 1 and revisions else ""
     root = f" --root {model_root}" if model_root else ""
-    return f"python scripts/download_models.py {models}{revision}{root}"
+    return f"python -m summarize.download {models}{revision}{root}"
 
 
 def missing_message(spec: ModelSpec, model_root: str | None) -> str:

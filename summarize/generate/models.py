@@ -15,14 +15,15 @@ import pickle
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from summarize.generate.devices import pick_device, pick_dtype  # noqa: F401  (re-exported)
 from summarize.generate.locate import (  # noqa: F401  (re-exported: the loading API)
     Located,
     ModelSpec,
@@ -62,10 +63,20 @@ class LoadedModel:
     weights_format: str | None = None  # safetensors | pytorch_model.bin (what was read)
     weights_bytes: int = 0
     config: Any = None  # the checkpoint's PretrainedConfig (also without a torch model)
+    # Builds the torch model on first use when loading was lazy (ModelCache in a job).
+    builder: Callable[[], Any] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.config is None and self.model is not None:
             self.config = self.model.config
+
+    def torch_model(self) -> Any:
+        """The torch model, built now if loading was lazy (one log line when it is)."""
+        if self.model is None and self.builder is not None:
+            started = time.perf_counter()
+            self.model, self.builder = self.builder(), None
+            log_loaded(self, time.perf_counter() - started)
+        return self.model
 
     def describe(self) -> dict[str, Any]:
         """What every record names (the export schema has exactly these keys)."""
@@ -84,6 +95,20 @@ class LoadedModel:
             "weights_format": self.weights_format,
             "weights_bytes": self.weights_bytes,
         }
+
+
+def log_loaded(loaded: LoadedModel, seconds: float) -> None:
+    """The one line per model load."""
+    size = loaded.weights_bytes
+    log.info(
+        "loaded %s from %s %s (%s, %s) in %.1f s",
+        loaded.spec.name_or_path,
+        loaded.where,
+        loaded.location,
+        loaded.weights_format,
+        f"{size / 1e9:.2f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB",
+        seconds,
+    )
 
 
 def progress_bars_only_on_a_terminal() -> None:
@@ -142,55 +167,6 @@ def model_input_limit(config: Any, tokenizer: Any) -> int:
     return min(limits) if limits else 512
 
 
-def _mps_available() -> bool:
-    return bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
-
-
-def pick_device(requested: str) -> torch.device:
-    """The device for `runtime.device`; one this machine lacks is a configuration error.
-
-    Checked before anything is loaded or written: torch would otherwise fail deep inside model
-    loading with "Torch not compiled with CUDA enabled", or (with no model) not fail at all.
-    """
-    if requested == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        return torch.device("mps") if _mps_available() else torch.device("cpu")
-    try:
-        device = torch.device(requested)
-    except RuntimeError as exc:
-        raise ValueError(
-            f"runtime.device={requested}: not a device; use auto, cpu, cuda, cuda:N or mps"
-        ) from exc
-    fix = "use runtime.device=cpu (or auto)"
-    if device.type == "cuda":
-        if torch.version.cuda is None and getattr(torch.version, "hip", None) is None:
-            raise ValueError(
-                f"runtime.device={requested}: this torch ({torch.__version__}) is a CPU-only "
-                f"build; {fix}, or install torch's CUDA build"
-            )
-        visible = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        if visible <= (device.index or 0):
-            raise ValueError(
-                f"runtime.device={requested}: {visible} CUDA device(s) visible "
-                f"(check nvidia-smi and CUDA_VISIBLE_DEVICES); {fix}"
-            )
-    if device.type == "mps" and not _mps_available():
-        raise ValueError(f"runtime.device={requested}: MPS (Apple GPU) is not available; {fix}")
-    return device
-
-
-def pick_dtype(requested: str, device: torch.device) -> torch.dtype:
-    if requested != "auto":
-        dtype = getattr(torch, requested, None)
-        if not isinstance(dtype, torch.dtype):
-            raise ValueError(f"runtime.dtype={requested}: use auto, float32, bfloat16 or float16")
-        return dtype
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.float32
-
-
 def load_seq2seq(
     spec: ModelSpec,
     *,
@@ -203,9 +179,12 @@ def load_seq2seq(
     quantize: str = "none",
     convert_to_safetensors: bool = False,
     load_weights: bool = True,
+    lazy: bool = False,
 ) -> LoadedModel:
-    """``load_weights=False``: config, tokenizer and weight hash only, no torch model (CT2)."""
-    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+    """``load_weights=False``: config, tokenizer and weight hash only, no torch model (CT2).
+    ``lazy=True``: the same now, and the torch model is built on first use
+    (``LoadedModel.torch_model()``): a rerun whose records are all reused never builds it."""
+    from transformers import AutoConfig
 
     located = resolve_location(spec, model_root)
     location, name = located.location, spec.name_or_path
@@ -215,6 +194,10 @@ def load_seq2seq(
             f"model {name!r} at {location} has no weights (model.safetensors or "
             f"pytorch_model.bin). Fix: `{download_command(spec, model_root)}`"
         )
+    if quantize == "dynamic_int8" and load_weights and device.type != "cpu":
+        raise ValueError(
+            "runtime.quantize=dynamic_int8 is for CPU; on GPU use runtime.dtype=bfloat16"
+        )
     if fmt == PICKLE and convert_to_safetensors:
         try:
             with quiet_loading():
@@ -222,47 +205,61 @@ def load_seq2seq(
         except OSError as exc:
             raise ModelUnavailableError(
                 f"cannot write model.safetensors beside {files[0]} ({exc}): convert where it is "
-                f"writable (`python scripts/download_models.py --convert ...`) or set "
+                f"writable (`python -m summarize.download --convert ...`) or set "
                 f"model.convert_to_safetensors=false"
             ) from exc
         fmt, files = weight_files(location)
+
+    def unavailable(exc: Exception) -> ModelUnavailableError:
+        if isinstance(exc, TokenizerMismatchError):
+            return ModelUnavailableError(str(exc))
+        refused = refusal(exc, files, name)  # a truncated safetensors file, an unsafe pickle, ...
+        if refused is not None:
+            return ModelUnavailableError(str(refused))
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return ModelUnavailableError(
+            f"model {name!r} at {location} could not be loaded as a seq2seq model: {reason}. "
+            f"Check {spec.override_key}"
+        )
+
+    def build() -> Any:
+        from transformers import AutoModelForSeq2SeqLM
+
+        try:
+            with quiet_loading():
+                if fmt == PICKLE and allow_pickle:  # the explicit opt-in to full unpickling
+                    model = load_unpickled(location, files, dtype)
+                else:
+                    model = AutoModelForSeq2SeqLM.from_pretrained(
+                        location,
+                        dtype=dtype,
+                        use_safetensors=fmt == SAFETENSORS,
+                        # Tensors only, no code run: explicit, whatever transformers' default is.
+                        weights_only=True,
+                        trust_remote_code=trust_remote_code,
+                    )
+        except Exception as exc:
+            raise unavailable(exc) from exc
+        model.to(device).eval()
+        if quantize == "dynamic_int8":
+            model = torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
+        return model
+
     try:
         with quiet_loading():
             tokenizer = load_tokenizer(location, name, trust_remote_code=trust_remote_code)
-            if not load_weights:
-                model = None
-                config = AutoConfig.from_pretrained(location, trust_remote_code=trust_remote_code)
-            elif fmt == PICKLE and allow_pickle:  # the explicit opt-in to full unpickling
-                model = load_unpickled(location, files, dtype)
-            else:
-                model = AutoModelForSeq2SeqLM.from_pretrained(
-                    location,
-                    dtype=dtype,
-                    use_safetensors=fmt == SAFETENSORS,
-                    # Tensors only, no code run: explicit, whatever transformers' default becomes.
-                    weights_only=True,
-                    trust_remote_code=trust_remote_code,
-                )
-    except TokenizerMismatchError as exc:
-        raise ModelUnavailableError(str(exc)) from exc
-    except Exception as exc:  # a truncated safetensors file raises SafetensorError, among others
-        refused = refusal(exc, files, name)
-        if refused is not None:
-            raise ModelUnavailableError(str(refused)) from exc
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ModelUnavailableError(
-            f"model {name!r} at {location} could not be loaded as a seq2seq model: {reason}. "
-            f"Check {spec.override_key}"
-        ) from exc
-    if model is not None:
-        config = model.config
-        model.to(device).eval()
-    if quantize == "dynamic_int8" and model is not None:
-        if device.type != "cpu":
-            raise ValueError(
-                "runtime.quantize=dynamic_int8 is for CPU; on GPU use runtime.dtype=bfloat16"
+            model = build() if load_weights and not lazy else None
+            config = (
+                model.config
+                if model is not None
+                else AutoConfig.from_pretrained(location, trust_remote_code=trust_remote_code)
             )
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    except ModelUnavailableError:
+        raise
+    except Exception as exc:
+        raise unavailable(exc) from exc
     revision = spec.revision
     if revision is None and "/snapshots/" in location:  # the Hub cache names the commit
         revision = Path(location).name
@@ -279,6 +276,7 @@ def load_seq2seq(
         weights_format=fmt,
         weights_bytes=sum(f.stat().st_size for f in files),
         config=config,
+        builder=build if load_weights and lazy else None,
     )
 
 
@@ -298,20 +296,14 @@ class ModelCache:
         self._models: dict[tuple[str, str | None], LoadedModel] = {}
 
     def get(self, spec: ModelSpec) -> LoadedModel:
+        """Config, tokenizer and weights hash now (what record keys need); with ``lazy`` the
+        weights load on first generation, with one log line then."""
         key = (spec.name_or_path, spec.revision)
         if key not in self._models:
             started = time.perf_counter()
             loaded = self._models[key] = load_seq2seq(spec, **self._load_options)
-            size = loaded.weights_bytes
-            log.info(  # the one line per model load
-                "loaded %s from %s %s (%s, %s) in %.1f s",
-                spec.name_or_path,
-                loaded.where,
-                loaded.location,
-                loaded.weights_format,
-                f"{size / 1e9:.2f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB",
-                time.perf_counter() - started,
-            )
+            if loaded.model is not None:  # loaded eagerly (lazy=False)
+                log_loaded(loaded, time.perf_counter() - started)
         return self._models[key]
 
     def loaded(self) -> list[LoadedModel]:

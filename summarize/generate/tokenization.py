@@ -148,7 +148,7 @@ def load_tokenizer(location: str | Path, name: str, **options: Any) -> Any:
         raise TokenizerMismatchError(
             f"the tokenizer transformers builds for {name!r} ({location}) does not give the ids "
             f"its weights were trained with: {problem}. Refusing to generate from shifted ids; "
-            f"put the repository's tokenizer.json beside it (python scripts/download_models.py "
+            f"put the repository's tokenizer.json beside it (python -m summarize.download "
             f"--model {name} fetches it)"
         )
     # Whole articles are tokenised to be counted before chunking; every chunk the model sees

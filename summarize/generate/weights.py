@@ -140,8 +140,8 @@ def refusal(exc: BaseException, files: list[Path], name: str) -> UnsafePickleErr
     where = ", ".join(str(f) for f in files) or name
     return UnsafePickleError(
         f"refused to unpickle {where}: {reason} -- a weights file should hold only tensors, and "
-        f"unpickling this one could run code. Fix: use the model's model.safetensors (python "
-        f"scripts/download_models.py --model {name} fetches it where the Hub has one), or, only "
+        f"unpickling this one could run code. Fix: use the model's model.safetensors ("
+        f"python -m summarize.download --model {name} fetches it where the Hub has one), or, only "
         f"if you trust the file, model.allow_pickle=true"
     )
 

@@ -98,7 +98,19 @@ def review_item(record: Mapping[str, Any]) -> dict[str, Any]:
             if summary_checks.get("flag") and s.get("support", 1.0) < 1.0
         ],
         "translations": flagged,
+        "language": language_reason(checks.get("language")),
     }
+
+
+def language_reason(language: Mapping[str, Any] | None) -> str | None:
+    """ "no language declared; reads as fr, processed as fr" for a record's language check."""
+    if not language or not language.get("flag"):
+        return None
+    declared = language.get("declared")
+    said = f"declared {declared}" if declared else "no language declared"
+    return (
+        f"{said}; reads as {language.get('detected')}, processed as {language.get('processed_as')}"
+    )
 
 
 @dataclass

@@ -9,17 +9,18 @@ folder, lock or version is touched, so nightly jobs and SLURM scripts can run it
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from summarize.config import load_lang_config, validate
-from summarize.generate.locate import ModelSpec, download_command, locate, looks_like_path
+from summarize.config import validate
+from summarize.generate.locate import download_command, locate, looks_like_path
 from summarize.generate.settings import resolve_generation
 from summarize.generate.tokenization import config_family
 from summarize.generate.weights import weight_files
+from summarize.run.needs import Need, needed_models
+from summarize.run.preflight import input_languages
 from summarize.source.files import check_source, input_path
 from summarize.source.readers import count_inputs
 
@@ -35,62 +36,6 @@ _SHOWN = (
     "length_penalty",
     "early_stopping",
 )
-
-
-@dataclass
-class Need:
-    """One model the config needs, and what for."""
-
-    spec: ModelSpec
-    license: str | None
-    preset: dict[str, Any]
-    overrides: dict[str, Any]
-    task: str
-    roles: list[str] = field(default_factory=list)
-    targets: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> its codes
-
-
-def _container(node: Any) -> dict[str, Any]:
-    return OmegaConf.to_container(node) if node is not None else {}  # type: ignore[return-value]
-
-
-def needed_models(cfg: DictConfig) -> list[Need]:
-    """The summariser and each target language's translator, as the job would load them."""
-    needs: dict[tuple[str, str | None], Need] = {}
-
-    def add(need: Need, role: str) -> Need:
-        kept = needs.setdefault((need.spec.name_or_path, need.spec.revision), need)
-        kept.roles.append(role)
-        return kept
-
-    summarizer = cfg.summarizer
-    if cfg.task == "summarize" and summarizer.kind == "seq2seq":
-        spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
-        preset, overrides = _container(summarizer.generation), _container(cfg.generation.summary)
-        add(Need(spec, summarizer.license, preset, overrides, "summarization"), "summarizer")
-    source_lang = cfg.source.lang
-    source = load_lang_config(source_lang)
-    for code, lang in cfg.langs.items():
-        if code == source_lang:
-            continue
-        translator = cfg.translator if cfg.translator is not None else lang.translator
-        override_key = (
-            "translator.name_or_path"
-            if cfg.translator is not None
-            else f"langs.{code}.translator.name_or_path"
-        )
-        name = translator.name_or_path.format(
-            src=source.codes.opus_mt or source_lang, tgt=lang.codes.opus_mt or code
-        )
-        need = Need(
-            ModelSpec(name, translator.revision, override_key),
-            translator.license,
-            _container(translator.generation),
-            _container(cfg.generation.translation),
-            f"translation_{source_lang}_to_{code}",
-        )
-        add(need, f"translator.{code}").targets[code] = _container(lang.codes)
-    return list(needs.values())
 
 
 def _forced(family: str, targets: dict[str, dict[str, Any]]) -> list[str]:
@@ -148,7 +93,7 @@ def dry_run(cfg: DictConfig) -> int:
     records = f" ({count} records)" if count is not None else ""
     print(f"input: {cfg.source.kind} {input_path(cfg.source)}{records}", flush=True)
     missing = []
-    for need in needed_models(cfg):
+    for need in needed_models(cfg, input_languages(cfg)):
         line, present = describe_need(need, cfg.model_root)
         print(line, flush=True)
         if not present:

@@ -1,13 +1,18 @@
 """The batch job end to end: lock the job, pick or resume a version, stream windows, finish the run.
 
-``run(cfg)`` loads every model it can before reading any article (a bad model id fails fast),
-claims a new version folder (or reopens an unfinished one with ``run.resume``), streams the input
+``run(cfg)`` first checks, before any model loads, the input and a sample of its languages against
+the models, and names every missing model (summarize/run/preflight.py, needs.py). Models are then
+resolved (config, tokenizer, weights hash: what record keys need) and their weights load when a
+key misses, or at once for a fresh run with nothing to reuse (a bad model fails before a version
+is claimed). It claims a new version folder (or reopens an unfinished one with ``run.resume``,
+refused before any weights load when the config changed), streams the input
 in windows of ``runtime.window_articles``, appends one record per input record, then writes
 errors.jsonl, metrics.json and, last, manifest.json, which marks the run finished.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import defaultdict
@@ -19,12 +24,14 @@ from typing import Any
 from omegaconf import DictConfig
 
 from summarize.config import validate
-from summarize.generate.models import pick_device
+from summarize.generate.devices import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
 from summarize.run.finish import Finished, finish_version
 from summarize.run.keys import input_key, shard_of
 from summarize.run.lock import JobLock
+from summarize.run.needs import check_models_present, needed_models
+from summarize.run.preflight import input_languages
 from summarize.run.progress import Progress
 from summarize.run.reopen import kept_records
 from summarize.run.reuse import PreviousRecords
@@ -43,7 +50,7 @@ from summarize.source.files import changed_files, check_source, input_identity, 
 from summarize.source.readers import count_inputs, read_source
 from summarize.store.atomic import RecordWriter
 from summarize.store.faults import fault_point
-from summarize.store.layout import LATEST, MANIFEST, RECORDS
+from summarize.store.layout import LATEST, MANIFEST, METRICS, RECORDS
 from summarize.store.verify import (
     read_manifest,
     records_identity,
@@ -102,6 +109,12 @@ def run(cfg: DictConfig) -> RunResult:
     if not cfg.run.finish:  # finishing reads no input and loads no model
         check_source(cfg.source)
         pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write
+        # The input's languages against the models, and offline every missing model named at
+        # once, before anything loads or is written (summarize/run/preflight.py).
+        languages = input_languages(cfg)
+        check_models_present(needed_models(cfg, languages), cfg.model_root)
+    else:
+        languages = None
     job_dir = job_folder(cfg)
     created = [p for p in (job_dir, *job_dir.parents) if not p.exists()]
     try:
@@ -111,13 +124,13 @@ def run(cfg: DictConfig) -> RunResult:
             f"cannot create {job_dir} ({exc.strerror}): choose a writable output.root"
         ) from exc
     try:
-        return _start_and_write(cfg, job_dir)
+        return _start_and_write(cfg, job_dir, languages)
     except BaseException:
         _remove_if_empty(created)  # a failed start leaves no empty job folder behind
         raise
 
 
-def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
+def _start_and_write(cfg: DictConfig, job_dir: Path, languages: list[str] | None) -> RunResult:
     with stop_on_signals() as stop, JobLock(job_dir, cfg.run.lock_stale_after_s) as lock:
         relinked = _relink_latest(job_dir, cfg.run.finish or cfg.run.resume)
         if relinked is not None:
@@ -128,7 +141,9 @@ def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
         previous = PreviousRecords(
             finished[-1] / RECORDS if finished and cfg.run.incremental else None
         )
-        job = Job(cfg, previous)  # loads models: any failure happens before a version is claimed
+        # Config, tokenizers and weight hashes: what the keys need. The weights load when a key
+        # misses, so a rerun with nothing new loads none and a resume is checked before any load.
+        job = Job(cfg, previous, source_langs=languages)
         stop.check(None)
         done: set[str] = set()
         if cfg.run.resume:
@@ -140,6 +155,8 @@ def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
                 job.screen.remember(record.get("id"))
             log.info("resuming %s: %d records kept", version_dir, len(done))
         else:
+            if not len(previous):  # nothing to reuse: load now, so a bad model fails unclaimed
+                job.warm()
             inputs = input_identity(cfg.source)  # taken before the first record is read
             if not cfg.source.allow_empty and next(iter(read_source(cfg.source)), None) is None:
                 raise ValueError(
@@ -271,7 +288,29 @@ def _write_run(
         },
         stop=stop,
     )
+    _warn_language_mismatch(done_now.path)
     return _result(done_now)
+
+
+def _warn_language_mismatch(version_dir: Path) -> None:
+    """The last line on stderr when articles are not in the language they were declared (or
+    defaulted) in: counted in metrics.json, each one in report.html's needs-review section."""
+    try:
+        metrics = json.loads((version_dir / METRICS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    found = (metrics.get("checks") or {}).get("language_mismatch") or {}
+    if not found.get("count"):
+        return
+    read_as = ", ".join(f"{n} read as {lang!r}" for lang, n in (found.get("read_as") or {}).items())
+    log.warning(
+        "%d of %d articles are not in the language declared for them (or the default en): "
+        "%s (language_mismatch in metrics.json; needs review in report.html). Declare it: a lang "
+        "field per record, or source.lang=CODE",
+        found["count"],
+        found.get("of"),
+        read_as,
+    )
 
 
 def _check_input_unchanged(cfg: DictConfig, version_dir: Path, claim: dict[str, Any]) -> None:

@@ -34,6 +34,8 @@ def build_record(
 
     evaluation: dict[str, Any] = {"translations": {}}
     checks: dict[str, Any] = {"summary": None, "translations": {}}
+    if w.language is not None:  # the text is not in the language it was declared (or defaulted) in
+        checks["language"] = w.language
     if summarising and summary is not None:
         checks["summary"] = summary_checks(summary.text, w.text, article.lang)
         previous = (

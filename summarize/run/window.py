@@ -15,8 +15,10 @@ from typing import Any
 import torch
 from omegaconf import DictConfig, OmegaConf
 
+from summarize.config import source_language
 from summarize.evaluate.record import RecordEvaluator, evaluation_settings
-from summarize.generate.models import ModelCache, pick_device, pick_dtype
+from summarize.generate.devices import pick_device, pick_dtype
+from summarize.generate.models import ModelCache
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
 from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
 from summarize.run.record import build_record
@@ -59,7 +61,11 @@ def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
 
 class Job:
     def __init__(
-        self, cfg: DictConfig, previous: PreviousRecords | None = None, dedupe: bool = True
+        self,
+        cfg: DictConfig,
+        previous: PreviousRecords | None = None,
+        dedupe: bool = True,
+        source_langs: list[str] | None = None,
     ) -> None:
         self.cfg = cfg
         torch.manual_seed(cfg.runtime.seed)
@@ -77,12 +83,17 @@ class Job:
             convert_to_safetensors=cfg.model.convert_to_safetensors,
             # CTranslate2 decodes with the converted model: the torch copy is never built.
             load_weights=cfg.runtime.backend != "ct2",
+            # Keys need the config, tokenizer and weights hash only: the weights load when a
+            # key misses (a rerun with nothing new loads none), or in warm().
+            lazy=True,
         )
         self.summariser: Summariser | None = (
             build_summariser(cfg, self.models) if cfg.task == "summarize" else None
         )
         self.translators = TranslatorSet(cfg, self.models)
-        self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
+        # The pairs of the languages found in the input's sample fail here, before any reading.
+        for source in source_langs or [source_language(cfg.source)]:
+            self.translators.preload(source)
         self.previous = previous or PreviousRecords(None)
         self.screen = Screen(cfg, dedupe=dedupe)
         self.evaluator = RecordEvaluator(evaluation_settings(cfg))
@@ -103,6 +114,14 @@ class Job:
         )
         self._translation_fingerprints: dict[tuple[str, str], str] = {}
         self._runtime = runtime
+
+    def warm(self) -> None:
+        """Load every model the job has resolved so far, now (a fresh run fails here, before a
+        version is claimed, rather than in its first window)."""
+        generator = getattr(self.summariser, "generator", None)
+        if generator is not None:
+            generator.warm()
+        self.translators.warm()
 
     @property
     def runtime(self) -> dict[str, Any]:

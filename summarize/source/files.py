@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 from collections.abc import Iterator
 from importlib import resources
@@ -22,6 +23,7 @@ from typing import IO, Any, cast
 
 from summarize.config import SourceConfig, known_languages
 
+log = logging.getLogger("summarize")
 UTF8_BOM = b"\xef\xbb\xbf"
 # First bytes of files that are not UTF-8 text (UTF-32 before UTF-16: they share a prefix).
 _SIGNATURES = (
@@ -37,6 +39,16 @@ _SIGNATURES = (
     (b"\xfe\xff", "utf-16"),
 )
 _ENCODED = {"gzip", "zip", "bzip2", "xz", "zstd", "utf-16", "utf-32"}
+# Files that are no text in any encoding: reported as binary content, never as an encoding to fix.
+_BINARY_SIGNATURES = (
+    (b"\x7fELF", "an ELF executable"),
+    (b"\xcf\xfa\xed\xfe", "a Mach-O executable"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+)
+BINARY = "binary"
 
 
 class InputFormatError(ValueError):
@@ -48,14 +60,33 @@ def sniff(head: bytes) -> str | None:
     for magic, kind in _SIGNATURES:
         if head.startswith(magic):
             return kind
+    for magic, _ in _BINARY_SIGNATURES:
+        if head.startswith(magic):
+            return BINARY
     if len(head) >= 8 and head.count(0) * 4 > len(head):
-        # Mostly ASCII text in UTF-16 without a byte-order mark: every other byte is NUL.
-        halves = head[0::2].count(0), head[1::2].count(0)
-        return "utf-16" if max(halves) * 2 > len(head) // 2 else "binary"
+        # Mostly ASCII text in UTF-16 without a byte-order mark: every other byte is NUL. An
+        # executable has as many NULs, but decoded as UTF-16 it is control characters, not text.
+        return "utf-16" if _reads_as_utf16(head) else BINARY
     return None
 
 
-def problem(path: Path, kind: str) -> str:
+def _reads_as_utf16(head: bytes) -> bool:
+    even = head[: len(head) // 2 * 2]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = even.decode(encoding, errors="replace")
+        text = text[:-1] if text.endswith("\ufffd") else text  # a pair cut by the 4 KiB head
+        printable = sum(c != "\ufffd" and (c.isprintable() or c in "\t\n\r") for c in text)
+        if text and printable >= 0.95 * len(text):
+            return True
+    return False
+
+
+def describe_binary(head: bytes) -> str:
+    """What a binary file is, for the one line that reports it."""
+    return next((what for magic, what in _BINARY_SIGNATURES if head.startswith(magic)), "")
+
+
+def problem(path: Path, kind: str, head: bytes = b"") -> str:
     if kind == "gzip":
         return f"{path} looks gzip-compressed: decompress it or use source.compression=gzip"
     if kind in ("utf-16", "utf-32"):
@@ -65,7 +96,10 @@ def problem(path: Path, kind: str) -> str:
         )
     if kind in _ENCODED:
         return f"{path} looks {kind}-compressed: decompress it first"
-    return f"{path} looks like {kind} data, not UTF-8 text: check source.path and the source kind"
+    if kind == "parquet":
+        return f"{path} is a Parquet file, not text: read it with source=parquet"
+    what = describe_binary(head) or "binary data"
+    return f"{path} is {what}, not text (binary content): check source.path and the source kind"
 
 
 def is_encoded(kind: str | None) -> bool:
@@ -82,12 +116,13 @@ def open_text_input(path: Path, compression: str) -> IO[bytes]:
         if kind != "gzip":
             raise InputFormatError(f"source.compression=gzip but {path} is not gzip-compressed")
         with gzip.open(path, "rb") as unpacked:
-            inner = sniff(unpacked.read(4096))
+            inner_head = unpacked.read(4096)
+        inner = sniff(inner_head)
         if inner is not None:
-            raise InputFormatError(problem(path, inner) + " (inside the gzip stream)")
+            raise InputFormatError(problem(path, inner, inner_head) + " (inside the gzip stream)")
         return cast(IO[bytes], gzip.open(path, "rb"))
     if kind is not None:
-        raise InputFormatError(problem(path, kind))
+        raise InputFormatError(problem(path, kind, head))
     return path.open("rb")
 
 
@@ -195,13 +230,57 @@ def input_path(cfg: SourceConfig) -> Path:
     return Path(cfg.path).expanduser() if cfg.path else sample_folder()
 
 
+# File names a source kind is read from when source= is not given (source=auto).
+SUFFIX_KINDS = (
+    (".jsonl.gz", "jsonl", "gzip"),
+    (".jsonl", "jsonl", "none"),
+    (".csv.gz", "csv", "gzip"),
+    (".csv", "csv", "none"),
+    (".parquet", "parquet", "none"),
+)
+
+
+def _kind_by_name(path: Path) -> tuple[str, str] | None:
+    name = path.name.lower()
+    return next(((k, c) for suffix, k, c in SUFFIX_KINDS if name.endswith(suffix)), None)
+
+
+def resolve_kind(cfg: SourceConfig) -> bool:
+    """Set ``source.kind`` (and ``compression``) where it is ``auto``: a folder, or the sample
+    article, is text; a file is read by its name. True when the kind was inferred here.
+
+    A JSONL file read as text would be one article of raw JSON, summarised without a word; a
+    file name that says nothing is refused in one line instead of guessed."""
+    if cfg.kind != "auto":
+        return False
+    path = input_path(cfg)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"source.path={path} does not exist: point source.path at your input"
+        )
+    by_name = None if path.is_dir() else _kind_by_name(path)
+    if by_name is None and path.is_file() and path.suffix.lower() not in cfg.suffixes:
+        raise InputFormatError(
+            f"cannot tell how to read {path} from its name: add source=jsonl, csv, parquet or "
+            f"text (one article), or name it {', '.join(s for s, _, _ in SUFFIX_KINDS)}"
+        )
+    kind, compression = by_name or ("text", "none")
+    cfg.kind = kind
+    if cfg.compression == "none":
+        cfg.compression = compression
+    if by_name is not None:
+        log.info("reading %s as %s, from its name (source=... chooses otherwise)", path, kind)
+    return True
+
+
 def check_source(cfg: SourceConfig) -> None:
     """Fail before any model is loaded when the input cannot be found or is not what it claims."""
+    resolve_kind(cfg)
     if cfg.compression not in ("none", "gzip"):
         raise ValueError(f"source.compression={cfg.compression!r}: use none or gzip")
     if cfg.max_record_chars < 1:
         raise ValueError("source.max_record_chars must be at least 1")
-    if cfg.lang not in known_languages():
+    if cfg.lang is not None and cfg.lang not in known_languages():
         raise ValueError(
             f"source.lang={cfg.lang!r} has no conf/lang/<code>.yaml; "
             f"use one of {', '.join(sorted(known_languages()))}"
@@ -212,6 +291,17 @@ def check_source(cfg: SourceConfig) -> None:
     if not path.exists():
         raise FileNotFoundError(
             f"source.path={path} does not exist: point source.path at your {cfg.kind} input"
+        )
+    named = None if path.is_dir() else _kind_by_name(path)
+    if cfg.kind == "text" and named is not None:
+        raise InputFormatError(
+            f"source=text reads articles from .txt/.md files, and {path} is {named[0]} by its "
+            f"name: use source={named[0]}, or leave source= out to read a file by its name"
+        )
+    if cfg.kind in ("jsonl", "csv", "parquet") and path.is_dir():
+        raise InputFormatError(
+            f"source.path={path} is a folder, but source={cfg.kind} reads one file: give the "
+            f"file's path (a folder of .txt/.md articles is source=text)"
         )
     if cfg.kind in ("jsonl", "csv"):
         open_text_input(path, cfg.compression).close()

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from summarize.config import FieldMap, SourceConfig
+from summarize.config import DEFAULT_SOURCE_LANG, FieldMap, SourceConfig, source_language
 from summarize.records import Article, RecordError
 from summarize.source.files import (
     UTF8_BOM,
@@ -26,6 +26,7 @@ from summarize.source.files import (
     line_limit,
     open_text_input,
     problem,
+    resolve_kind,
     sniff,
     text_files,
 )
@@ -85,7 +86,7 @@ def _invalid_text(row: Mapping[str, Any], raw_id: str, origin: str) -> RecordErr
 def article_from_row(
     row: Mapping[str, Any],
     fields: FieldMap,
-    default_lang: str,
+    default_lang: str | None,
     origin: str,
     notes: tuple[str, ...] = (),
     max_chars: int | None = None,
@@ -116,13 +117,14 @@ def article_from_row(
     return Article(
         id=str(raw_id),
         text=text,
-        lang=str(lang) if lang else default_lang,
+        lang=str(lang) if lang else (default_lang or DEFAULT_SOURCE_LANG),
         title=str(title) if title else None,
         reference=str(reference) if reference else None,
         references=_references(row, fields.references),
         target_lang=str(target) if target else None,
         origin=origin,
         notes=notes,
+        lang_declared=bool(lang) or default_lang is not None,
     )
 
 
@@ -150,11 +152,9 @@ def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
             continue
         data = path.read_bytes().removeprefix(UTF8_BOM)
         kind = sniff(data[:4096])
-        if is_encoded(kind):
-            assert kind is not None
-            yield RecordError(
-                "unsupported_encoding", problem(path, kind), id=article_id, origin=origin
-            )
+        if kind is not None:
+            code = "unsupported_encoding" if is_encoded(kind) else "binary_content"
+            yield RecordError(code, problem(path, kind, data[:64]), id=article_id, origin=origin)
             continue
         try:
             text, notes = _decode(data, cfg.encoding_errors)
@@ -168,7 +168,14 @@ def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
                 f"the text has {len(text):,} characters", cfg.max_record_chars, article_id, origin
             )
             continue
-        yield Article(id=article_id, text=text, lang=cfg.lang, origin=origin, notes=notes)
+        yield Article(
+            id=article_id,
+            text=text,
+            lang=source_language(cfg),
+            origin=origin,
+            notes=notes,
+            lang_declared=cfg.lang is not None,
+        )
 
 
 def _parse_line(line: bytes, number: int, origin: str, cfg: SourceConfig) -> SourceItem:
@@ -286,6 +293,7 @@ READERS = {
 
 
 def read_source(cfg: SourceConfig) -> Iterator[SourceItem]:
+    resolve_kind(cfg)  # source=auto: a folder is text, a file is read by its name
     items = READERS[cfg.kind](cfg)
     for count, item in enumerate(items):
         if cfg.limit is not None and count >= cfg.limit:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import Any
 
 from omegaconf import DictConfig
 
@@ -105,7 +106,7 @@ class Screen:
                 return error("html_without_text", "HTML markup with no visible text")
             return error("empty_text", "no text left after normalisation")
         notes = list(article.notes)
-        article, problem = self._language(article, text, notes)
+        article, problem, language = self._language(article, text, notes)
         if problem:
             return problem
         languages = self.cfg.summarizer.languages
@@ -115,9 +116,15 @@ class Screen:
             and languages
             and article.lang not in languages
         ):
+            undeclared = (
+                f" (no language was declared; the text reads as {article.lang!r})"
+                if language and not language["declared"]
+                else ""
+            )
             return error(
                 "unsupported_language",
-                f"summarizer {self.cfg.summarizer.name_or_path} summarises {list(languages)}, not {article.lang!r}; use summarizer=mt5-xlsum or summarizer=extractive",
+                f"summarizer {self.cfg.summarizer.name_or_path} summarises {list(languages)}, not "
+                f"{article.lang!r}{undeclared}; use summarizer=mt5-xlsum or summarizer=extractive",
             )
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return Work(
@@ -127,6 +134,7 @@ class Screen:
             input_key=key,
             notes=notes,
             normalise_s=time.perf_counter() - started,
+            language=language,
         )
 
     def _declared_language(self, article: Article) -> tuple[Article, RecordError | None]:
@@ -151,26 +159,51 @@ class Screen:
 
     def _language(
         self, article: Article, text: str, notes: list[str]
-    ) -> tuple[Article, RecordError | None]:
+    ) -> tuple[Article, RecordError | None, dict[str, Any] | None]:
+        """The declared language against the text's (lingua). A mismatch is a check that flags
+        the record for review; an undeclared language (the default) is routed to the detected
+        one when conf/lang has it, whatever the policy but skip (and off: no detection)."""
         policy = self.cfg.source.language_check
         if policy == "off":
-            return article, None
+            return article, None, None
         from summarize.checks.langid import detect_language
 
         detected = detect_language(text[:LANGUAGE_SAMPLE_CHARS], article.lang)
         if detected is None or detected == base_language(article.lang):
-            return article, None
-        message = f"declared {article.lang!r} but the text reads as {detected!r}"
+            return article, None, None
+        declared = article.lang if article.lang_declared else None
+        message = (
+            f"declared {article.lang!r} but the text reads as {detected!r}"
+            if declared
+            else f"no language declared (default {article.lang!r}) and the text reads as "
+            f"{detected!r}"
+        )
         if policy == "skip":
-            return article, RecordError(
-                "language_mismatch",
-                f"{message}; source.language_check=process keeps it",
-                id=article.id,
-                origin=article.origin,
-                lang=article.lang,
+            return (
+                article,
+                RecordError(
+                    "language_mismatch",
+                    f"{message}; source.language_check=process keeps it",
+                    id=article.id,
+                    origin=article.origin,
+                    lang=article.lang,
+                ),
+                None,
             )
-        if policy == "route":
+        routed = policy == "route" or not declared
+        if routed and detected in known_languages() | set(self.cfg.langs):
             notes.append(f"{message}: processed as {detected!r}")
-            return Article(**{**article.__dict__, "lang": detected}), None
-        notes.append(message)
-        return article, None
+            article = Article(**{**article.__dict__, "lang": detected})
+        elif not declared:
+            notes.append(
+                f"{message}, which has no conf/lang/{detected}.yaml: processed as {article.lang!r}"
+            )
+        else:
+            notes.append(message)
+        check = {
+            "declared": declared,
+            "detected": detected,
+            "processed_as": article.lang,
+            "flag": True,
+        }
+        return article, None, check

@@ -125,6 +125,10 @@ class TranslatorSet:
             if target != source:
                 self.get(source, target)
 
+    def warm(self) -> None:
+        for generator in self._generators.values():
+            generator.warm()
+
     def describe(self, target: str) -> dict[str, Any] | None:
         translator = self._used.get(target)
         if translator is None:

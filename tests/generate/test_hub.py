@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from summarize.generate.hub import files_to_fetch
+from summarize.tools.download import models_named
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "download_models.py"
@@ -72,24 +74,28 @@ def test_sharded_weights_come_with_their_index() -> None:
     ]
 
 
-def test_the_script_names_the_summariser_and_each_translator() -> None:
-    script = runpy.run_path(str(SCRIPT))
+def test_the_download_names_the_summariser_and_each_translator() -> None:
     from hydra import compose, initialize_config_dir
 
     from summarize.config import CONF_DIR
 
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         cfg = compose("config", overrides=["+lang=[fa,fr]"])
-    assert [name for name, _ in script["models_named"](cfg)] == [
+    assert [name for name, _ in models_named(cfg)] == [
         "sshleifer/distilbart-cnn-12-6",
         "facebook/mbart-large-50-many-to-many-mmt",
         "Helsinki-NLP/opus-mt-en-fr",
     ]
 
 
-def test_offline_the_script_fails_in_one_line() -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["-m", "summarize.download"], [str(SCRIPT)]],
+    ids=["python -m summarize.download", "scripts/download_models.py"],
+)
+def test_offline_the_download_fails_in_one_line(command: list[str]) -> None:
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--model", "sshleifer/distilbart-cnn-12-6"],
+        [sys.executable, *command, "--model", "sshleifer/distilbart-cnn-12-6"],
         capture_output=True,
         text=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},

@@ -58,7 +58,7 @@ def test_missing_model_offline_fails_fast_with_the_fix(
     assert "SUMMARIZE_MODEL_ROOT" in message
     assert "summarizer.name_or_path=" in message
     command = (
-        f"python scripts/download_models.py --model sshleifer/distilbart-cnn-12-6 --root {tmp_path}"
+        f"python -m summarize.download --model sshleifer/distilbart-cnn-12-6 --root {tmp_path}"
     )
     assert f"`{command}`" in message  # pasteable as is
 

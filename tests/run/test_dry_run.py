@@ -105,3 +105,23 @@ def test_a_run_records_each_models_weights_and_effective_settings(
     translator = manifest["models"]["translators"]["fa"]
     assert translator["generation"]["forced_bos_token"] == "fa_IR"
     assert translator["generation"]["sources"]["max_new_tokens"] == "override"
+
+
+def test_a_run_offline_names_every_missing_model_at_once(tmp_path: Path) -> None:
+    """Issue 22 item 5: the run (not only its dry run) named only the first missing model."""
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
+    env.pop("SUMMARIZE_MODEL_ROOT", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "summarize", "+lang=[fa,fr]"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "3 model(s) missing" in line
+    command = "python -m summarize.download " + " ".join(f"--model {name}" for name in NEEDED)
+    assert f"`{command}`" in line  # one command that fetches all three, pasteable as is
+    assert not (tmp_path / "outputs").exists()

@@ -130,6 +130,47 @@ def test_compressed_or_utf16_input_is_named_in_one_line(tmp_path: Path) -> None:
     assert item.code == "unsupported_encoding"
 
 
+# The first bytes of a real x86-64 ELF executable: as many NULs as UTF-16 text has.
+ELF_HEAD = bytes.fromhex(
+    "7f454c4602010100000000000000000003003e0001000000d061000000000000"
+    "4000000000000000704702000000000000000000400038000d0040001f001e00"
+)
+
+
+def test_an_executable_is_binary_content_not_utf16(tmp_path: Path) -> None:
+    """Issue 22 item 7: an ELF file was reported as "UTF-16, convert with iconv"."""
+    binary = ELF_HEAD + bytes(range(256)) * 8
+    for kind in ("jsonl", "csv"):
+        path = tmp_path / f"in.{kind}"
+        path.write_bytes(binary)
+        with pytest.raises(InputFormatError) as raised:
+            check_source(SourceConfig(kind=kind, path=str(path)))
+        assert "is an ELF executable, not text (binary content)" in str(raised.value)
+        assert "UTF-16" not in str(raised.value)
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(binary)
+    (folder / "b.txt").write_bytes(GOOD.encode())
+    (folder / "c.txt").write_bytes("plain ASCII text, no BOM".encode("utf-16-le"))
+    items = list(read_source(SourceConfig(kind="text", path=str(folder))))
+    assert [(i.id, getattr(i, "code", None)) for i in items] == [
+        ("a.txt", "binary_content"),
+        ("b.txt", None),
+        ("c.txt", "unsupported_encoding"),  # real UTF-16 text is still named as such
+    ]
+
+
+def test_a_folder_given_to_a_file_source_is_one_line(tmp_path: Path) -> None:
+    """Issue 22 item 7: source=jsonl with a folder printed a bare "[Errno 21] Is a directory"."""
+    for kind in ("jsonl", "csv", "parquet"):
+        with pytest.raises(InputFormatError) as raised:
+            check_source(SourceConfig(kind=kind, path=str(tmp_path)))
+        message = str(raised.value)
+        assert f"is a folder, but source={kind} reads one file" in message
+        assert "Errno" not in message
+        assert "\n" not in message
+
+
 def test_links_out_of_a_text_folder_are_not_followed(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("Private text. Never to be read.", "utf-8")

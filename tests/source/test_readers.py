@@ -1,13 +1,18 @@
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
+from omegaconf import DictConfig
 
 from summarize.config import FieldMap, SourceConfig
 from summarize.records import Article, RecordError
+from summarize.run.local import run
+from summarize.source.files import InputFormatError, check_source, resolve_kind
 from summarize.source.readers import read_source
 
 ROWS = [
@@ -103,3 +108,63 @@ def test_limit(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in ROWS), "utf-8")
     assert len(list(read_source(SourceConfig(kind="jsonl", path=str(path), limit=1)))) == 1
+
+
+def test_a_jsonl_file_without_source_is_read_as_jsonl(
+    make_config: Callable[..., DictConfig], tmp_path: Path
+) -> None:
+    """Issue 22 item 2: `source.path=articles.jsonl` alone was one article of raw JSON, exit 0."""
+    path = tmp_path / "articles.jsonl"
+    rows = [
+        {"id": f"a{i}", "text": f"Article {i} has one sentence. And a second one."} for i in (1, 2)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    result = run(make_config("summarizer=extractive", f"source.path={path}"))
+    written = [json.loads(line) for line in (result.path / "records.jsonl").open()]
+    assert [r["id"] for r in written] == ["a1", "a2"]
+    assert [r["error"] for r in written] == [None, None]
+    claim = json.loads((result.path / ".claim.json").read_text())
+    assert claim["config"]["source"]["kind"] == "jsonl"  # what was read, not "auto"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "compression"),
+    [
+        ("in.jsonl", "jsonl", "none"),
+        ("in.JSONL.gz", "jsonl", "gzip"),
+        ("in.csv", "csv", "none"),
+        ("in.csv.gz", "csv", "gzip"),
+        ("in.parquet", "parquet", "none"),
+        ("one.txt", "text", "none"),
+        ("folder", "text", "none"),
+    ],
+)
+def test_source_auto_reads_a_file_by_its_name_and_a_folder_as_text(
+    tmp_path: Path, name: str, kind: str, compression: str
+) -> None:
+    path = tmp_path / name
+    if name == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"")
+    cfg = SourceConfig(kind="auto", path=str(path))
+    assert resolve_kind(cfg)
+    assert (cfg.kind, cfg.compression) == (kind, compression)
+
+
+def test_a_file_whose_name_says_nothing_or_a_jsonl_given_as_text_is_refused(
+    tmp_path: Path,
+) -> None:
+    unnamed = tmp_path / "notes.json"
+    unnamed.write_text('{"id": "x", "text": "y"}\n', "utf-8")
+    with pytest.raises(
+        InputFormatError, match="cannot tell how to read .*notes.json from its name"
+    ):
+        check_source(SourceConfig(kind="auto", path=str(unnamed)))
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"id": "x", "text": "y"}\n', "utf-8")
+    with pytest.raises(InputFormatError, match="is jsonl by its name: use source=jsonl"):
+        check_source(SourceConfig(kind="text", path=str(jsonl)))
+    sample = SourceConfig(kind="auto")  # no path: the sample article, as text
+    check_source(sample)
+    assert sample.kind == "text"
