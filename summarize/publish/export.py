@@ -213,9 +213,7 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
         DatasetDict({SPLIT: rows}).save_to_disk(str(temp))  # beside the .cache, removed below
         fault_point("export")
         shards = _write_parquet(rows, temp / "data")
-        card = build_card(
-            run, features, scan_records(run.records), license, SPLIT, _sha256(shards)
-        )
+        card = build_card(run, features, scan_records(run.records), license, SPLIT, _sha256(shards))
         card.save(temp / "README.md")
         write_json_atomic(
             temp / MARKER,

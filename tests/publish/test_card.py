@@ -162,7 +162,9 @@ def test_the_cards_snippet_loads_each_runs_own_rows_from_one_cache(tmp_path: Pat
         runs[str(version)] = ids
     card = (Path(next(iter(runs))) / "hf" / "README.md").read_text(encoding="utf-8")
     snippet = card.split("## Loading", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-    code = TWO_RUNS.replace("    SNIPPET\n", "".join(f"    {line}\n" for line in snippet.splitlines()))
+    code = TWO_RUNS.replace(
+        "    SNIPPET\n", "".join(f"    {line}\n" for line in snippet.splitlines())
+    )
     result = subprocess.run(
         [sys.executable, "-c", code, *runs],
         env={**os.environ, "HF_HOME": str(tmp_path / "hf-home"), "HF_HUB_OFFLINE": "1"},
