@@ -6,11 +6,12 @@ import logging
 import sys
 
 import hydra
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from summarize.cli import (
     EXIT_USAGE,
     check_known_keys,
+    config_groups_help,
     job_started,
     user_mistakes_exit_2,
     wants_traceback,
@@ -20,6 +21,10 @@ from summarize.run.signals import Interrupted, report_interruption
 
 register_configs()
 log = logging.getLogger("summarize")
+# --help's list of config groups (conf/config.yaml: hydra.help.template)
+OmegaConf.register_new_resolver(
+    "summarize_config_groups", lambda: config_groups_help(CONF_DIR), replace=True
+)
 
 
 # CONF_DIR is absolute: conf/ is found through the package, never the working directory.

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from summarize.config import CONF_DIR
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -24,13 +26,20 @@ def summarize(
     )
 
 
-def test_help_lists_config_groups() -> None:
+def test_help_lists_every_option_of_every_group_with_one_line_about_it() -> None:
     result = summarize("--help")
     assert result.returncode == 0, result.stderr
-    for group in ("source:", "summarizer:", "translator:", "runtime:", "lang:"):
-        assert group in result.stdout
-    assert "mbart50-m2m" in result.stdout
-    assert "extractive" in result.stdout
+    lines = result.stdout.splitlines()
+    for group in sorted(p for p in CONF_DIR.iterdir() if p.is_dir() and p.name != "hydra"):
+        heading = f"{'+' if group.name == 'lang' else ''}{group.name}:"
+        start = lines.index(heading)
+        for option in sorted(group.glob("*.yaml")):
+            line = next(x for x in lines[start + 1 :] if x.split()[:1] == [option.stem])
+            description = line.split(None, 1)[1]
+            assert "no description" not in description, line
+            assert len(description.split()) >= 3, line  # a phrase, not a bare name
+    assert any("CC-BY-NC-4.0" in line and "nllb-600m" in line for line in lines)
+    assert "== Config ==" in result.stdout  # the full config is one `--cfg job` away
 
 
 def test_cfg_job_prints_the_resolved_config() -> None:
