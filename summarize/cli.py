@@ -98,6 +98,18 @@ def config_groups_help(conf_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def swept_keys(argv: list[str]) -> set[str]:
+    """The keys or groups a multirun command line sweeps (``+lang=fa,fr`` -> ``lang``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    overrides = [a for a in argv if "=" in a and not a.startswith("-")]
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except OverrideParseException:
+        return set()  # Hydra has already accepted the line; an odd flag here changes nothing
+    return {o.key_or_group for o in parsed if o.is_sweep_override()}
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), text)
 

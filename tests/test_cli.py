@@ -65,9 +65,10 @@ def test_default_output_root_is_outputs_under_the_working_directory(tmp_path: Pa
     )
 
 
-def test_multirun_over_languages_writes_one_version_each(
+def test_a_multirun_over_languages_gives_each_language_its_job_and_latest(
     tmp_path: Path, tiny_models: dict[str, Path]
 ) -> None:
+    """`-m +lang=fa,fr`: one `latest` per language; in one job `latest` was the last to finish."""
     result = summarize(
         "-m",
         "+lang=fa,fr",
@@ -79,19 +80,14 @@ def test_multirun_over_languages_writes_one_version_each(
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    versions = sorted(p.name for p in (tmp_path / "summarize").iterdir() if p.name.startswith("v"))
-    assert versions == ["v0001", "v0002"]
-    langs = {
-        next(
-            iter(
-                json.loads((tmp_path / "summarize" / v / "records.jsonl").read_text("utf-8"))[
-                    "translations"
-                ]
-            )
-        )
-        for v in versions
-    }
-    assert langs == {"fa", "fr"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summarize-fa", "summarize-fr"]
+    for code in ("fa", "fr"):
+        latest = tmp_path / f"summarize-{code}" / "latest"
+        assert os.readlink(latest) == "v0001"
+        record = json.loads((latest / "records.jsonl").read_text("utf-8").splitlines()[0])
+        assert list(record["translations"]) == [code]
+    printed = result.stdout.split()
+    assert printed == [str(tmp_path / f"summarize-{c}" / "v0001") for c in ("fa", "fr")]
 
 
 def test_missing_model_offline_exits_2_with_one_clear_line(tmp_path: Path) -> None:
