@@ -29,6 +29,7 @@ from summarize.source.files import (
     sniff,
     text_files,
 )
+from summarize.source.headline import split_headline
 
 SourceItem = Article | RecordError
 # A lone UTF-16 surrogate ("\ud800" in JSON) is not Unicode text: it cannot even be written out.
@@ -168,7 +169,10 @@ def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
                 f"the text has {len(text):,} characters", cfg.max_record_chars, article_id, origin
             )
             continue
-        yield Article(id=article_id, text=text, lang=cfg.lang, origin=origin, notes=notes)
+        title, text = split_headline(text)
+        yield Article(
+            id=article_id, text=text, lang=cfg.lang, title=title, origin=origin, notes=notes
+        )
 
 
 def _parse_line(line: bytes, number: int, origin: str, cfg: SourceConfig) -> SourceItem:
