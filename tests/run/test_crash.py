@@ -209,6 +209,8 @@ def test_a_signal_stops_after_the_batch_in_flight_and_resume_gives_every_record_
         (line,) = [x for x in stopped.stderr.splitlines() if "stopped at once" in x]
     command = line.split("resume with: ", 1)[1]
     assert command.endswith("run.resume=v0001")
+    if signals == 2:
+        return  # the same command as after one signal, whose resume is run below
     resumed = subprocess.run(
         [sys.executable, *shlex.split(command)[1:]], capture_output=True, text=True, timeout=300
     )
