@@ -6,20 +6,29 @@ import logging
 import sys
 
 import hydra
-from omegaconf import DictConfig
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
 
 from summarize.cli import (
     EXIT_USAGE,
     check_known_keys,
+    config_groups_help,
     job_started,
+    swept_keys,
     user_mistakes_exit_2,
     wants_traceback,
 )
 from summarize.config import CONF_DIR, Config, register_configs
 from summarize.run.signals import Interrupted, report_interruption
+from summarize.run.versions import language_job
 
 register_configs()
 log = logging.getLogger("summarize")
+# --help's list of config groups (conf/config.yaml: hydra.help.template)
+OmegaConf.register_new_resolver(
+    "summarize_config_groups", lambda: config_groups_help(CONF_DIR), replace=True
+)
 
 
 # CONF_DIR is absolute: conf/ is found through the package, never the working directory.
@@ -27,6 +36,9 @@ log = logging.getLogger("summarize")
 def main(cfg: DictConfig) -> None:
     job_started()
     from summarize.run.local import run  # after composing: a config mistake is reported at once
+
+    if HydraConfig.get().mode == RunMode.MULTIRUN and "lang" in swept_keys(sys.argv[1:]):
+        cfg.output.job = language_job(cfg.output.job, list(cfg.langs))
 
     if cfg.run.dry_run:  # resolve input and models only: no version, nothing generated
         from summarize.run.dry_run import dry_run

@@ -9,11 +9,13 @@ status the README documents for every configuration, input or model problem. Run
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
@@ -105,6 +107,47 @@ def parse_options(argv: Sequence[str], schema: type[Options]) -> Options:
     return options
 
 
+_DESCRIPTION_CHARS = 100
+
+
+def option_description(path: Path) -> str:
+    """An option's one-line description: the first line of the comment that opens its YAML
+    (a ``@package`` line skipped)."""
+    for line in path.read_text("utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if text and not text.startswith("@package"):
+            if len(text) > _DESCRIPTION_CHARS:
+                return text[: _DESCRIPTION_CHARS - 1].rstrip() + "…"
+            return text
+    return "(no description: start its YAML with a one-line comment)"
+
+
+def config_groups_help(conf_dir: Path) -> str:
+    """``--help``'s groups: each option of each group of conf/ with its one-line description."""
+    lines = []
+    for group in sorted(p for p in conf_dir.iterdir() if p.is_dir() and p.name != "hydra"):
+        options = sorted(group.glob("*.yaml"))
+        plus = "+" if group.name == "lang" else ""  # lang is not in the defaults: added with +
+        lines.append(f"{plus}{group.name}:")
+        width = max(len(o.stem) for o in options)
+        lines += [f"  {o.stem:<{width}}  {option_description(o)}" for o in options]
+    return "\n".join(lines)
+
+
+def swept_keys(argv: list[str]) -> set[str]:
+    """The keys or groups a multirun command line sweeps (``+lang=fa,fr`` -> ``lang``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    overrides = [a for a in argv if "=" in a and not a.startswith("-")]
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except OverrideParseException:
+        return set()  # Hydra has already accepted the line; an odd flag here changes nothing
+    return {o.key_or_group for o in parsed if o.is_sweep_override()}
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), text)
 
@@ -141,6 +184,17 @@ def one_line(exc: BaseException, schema: Any = None) -> str:
     return "; ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
+# The job's log format (conf/hydra/job_logging/stderr.yaml): a mistake found while composing, before
+# Hydra configures logging, reads like one found by the job, so a cron log has one error style.
+LOG_FORMAT = "[%(asctime)s][%(name)s][%(levelname)s] - %(message)s"
+
+
+def report_mistake(message: str) -> None:
+    """One ERROR line on stderr in the job's log format, whether or not logging is configured."""
+    record = logging.LogRecord("summarize", logging.ERROR, __file__, 0, message, None, None)
+    print(logging.Formatter(LOG_FORMAT).format(record), file=sys.stderr)
+
+
 @contextmanager
 def user_mistakes_exit_2(schema_type: type) -> Iterator[None]:
     """Around `@hydra.main`: Hydra's composition errors become one line on stderr and exit 2."""
@@ -153,9 +207,7 @@ def user_mistakes_exit_2(schema_type: type) -> Iterator[None]:
     except (HydraException, OmegaConfBaseException) as exc:
         if before == "1" or _job_started:  # asked for the traceback, or a bug in the job
             raise
-        print(
-            f"summarize: error: {one_line(exc, OmegaConf.structured(schema_type))}", file=sys.stderr
-        )
+        report_mistake(one_line(exc, OmegaConf.structured(schema_type)))
         sys.exit(EXIT_USAGE)
     finally:
         if before is None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from summarize.config import CONF_DIR
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -24,13 +26,20 @@ def summarize(
     )
 
 
-def test_help_lists_config_groups() -> None:
+def test_help_lists_every_option_of_every_group_with_one_line_about_it() -> None:
     result = summarize("--help")
     assert result.returncode == 0, result.stderr
-    for group in ("source:", "summarizer:", "translator:", "runtime:", "lang:"):
-        assert group in result.stdout
-    assert "mbart50-m2m" in result.stdout
-    assert "extractive" in result.stdout
+    lines = result.stdout.splitlines()
+    for group in sorted(p for p in CONF_DIR.iterdir() if p.is_dir() and p.name != "hydra"):
+        heading = f"{'+' if group.name == 'lang' else ''}{group.name}:"
+        start = lines.index(heading)
+        for option in sorted(group.glob("*.yaml")):
+            line = next(x for x in lines[start + 1 :] if x.split()[:1] == [option.stem])
+            description = line.split(None, 1)[1]
+            assert "no description" not in description, line
+            assert len(description.split()) >= 3, line  # a phrase, not a bare name
+    assert any("CC-BY-NC-4.0" in line and "nllb-600m" in line for line in lines)
+    assert "== Config ==" in result.stdout  # the full config is one `--cfg job` away
 
 
 def test_cfg_job_prints_the_resolved_config() -> None:
@@ -56,9 +65,10 @@ def test_default_output_root_is_outputs_under_the_working_directory(tmp_path: Pa
     )
 
 
-def test_multirun_over_languages_writes_one_version_each(
+def test_a_multirun_over_languages_gives_each_language_its_job_and_latest(
     tmp_path: Path, tiny_models: dict[str, Path]
 ) -> None:
+    """`-m +lang=fa,fr`: one `latest` per language; in one job `latest` was the last to finish."""
     result = summarize(
         "-m",
         "+lang=fa,fr",
@@ -70,19 +80,14 @@ def test_multirun_over_languages_writes_one_version_each(
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    versions = sorted(p.name for p in (tmp_path / "summarize").iterdir() if p.name.startswith("v"))
-    assert versions == ["v0001", "v0002"]
-    langs = {
-        next(
-            iter(
-                json.loads((tmp_path / "summarize" / v / "records.jsonl").read_text("utf-8"))[
-                    "translations"
-                ]
-            )
-        )
-        for v in versions
-    }
-    assert langs == {"fa", "fr"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summarize-fa", "summarize-fr"]
+    for code in ("fa", "fr"):
+        latest = tmp_path / f"summarize-{code}" / "latest"
+        assert os.readlink(latest) == "v0001"
+        record = json.loads((latest / "records.jsonl").read_text("utf-8").splitlines()[0])
+        assert list(record["translations"]) == [code]
+    printed = result.stdout.split()
+    assert printed == [str(tmp_path / f"summarize-{c}" / "v0001") for c in ("fa", "fr")]
 
 
 def test_missing_model_offline_exits_2_with_one_clear_line(tmp_path: Path) -> None:

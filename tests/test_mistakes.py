@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,13 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from summarize.cli import check_known_keys, one_line, unknown_key_message
+from summarize.cli import LOG_FORMAT, check_known_keys, one_line, unknown_key_message
 from summarize.config import CONF_DIR, Config
 
 NO_CUDA = not torch.cuda.is_available()
+ONE_ERROR_STYLE = re.compile(
+    r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\]\[summarize\]\[ERROR\] - \S"
+)
 
 
 def summarize(
@@ -65,6 +69,8 @@ def test_mistake_exits_2_with_one_line_and_writes_nothing(
     assert "Traceback" not in result.stderr
     for word in words:
         assert word in lines[-1]
+    # One style for every mistake, found while composing or by the job: the job's log line.
+    assert ONE_ERROR_STYLE.match(lines[-1]), lines[-1]
     assert not (tmp_path / "runs").exists()  # not even an empty job folder
 
 
@@ -96,3 +102,8 @@ def test_known_keys_pass_and_messages_name_the_closest_key() -> None:
     assert "(did you mean runtime.device?)" in unknown_key_message("runtime.devcie", schema)
     assert "did you mean" not in unknown_key_message("zzz", schema)
     assert one_line(ValueError("a\n\n  b")) == "a; b"
+
+
+def test_a_mistake_found_while_composing_uses_the_jobs_log_format() -> None:
+    job_logging = OmegaConf.load(CONF_DIR / "hydra" / "job_logging" / "stderr.yaml")
+    assert job_logging.formatters.simple.format == LOG_FORMAT

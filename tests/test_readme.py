@@ -1,10 +1,10 @@
-"""README.md's commands, run as written: every fenced command either runs here or is listed below."""
+"""README.md's commands, run as written from a clone with nothing beside it: every fenced command
+either runs here or is listed below with the reason."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +13,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
-SHARED = REPO.parent / "shared"
 TINY = "/tmp/tiny"  # the README's folder for tiny models; the test uses one of its own
 
 # Commands the test does not run, by a fragment of the command, with the reason.
@@ -47,8 +46,6 @@ def commands(text: str) -> list[tuple[str, str]]:
 
 
 def reason_not_run(command: str) -> str | None:
-    if "../shared" in command and not SHARED.is_dir():
-        return "needs ../shared beside the repository"
     return next((why for part, why in NOT_RUN.items() if part in command), None)
 
 
@@ -58,12 +55,29 @@ def test_every_exception_matches_a_command() -> None:
     assert [p for p in NOT_RUN if not any(p in c for c in listed)] == []
 
 
-def test_readme_commands_run_as_written(tmp_path: Path) -> None:
-    work = tmp_path / "work"
-    work.mkdir()
-    shutil.copy(
-        REPO / "tests" / "fixtures" / "data" / "cnndm_frank_dev.jsonl", work / "articles.jsonl"
+def test_no_command_needs_files_beside_the_clone() -> None:
+    """A clone has nothing beside it: a command reads what the repository or the package ships."""
+    assert [c for _, c in commands(README.read_text("utf-8")) if "../" in c] == []
+
+
+def a_clone(folder: Path) -> Path:
+    """The repository's files as a clone has them, in a folder with nothing beside it."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=False
     )
+    tracked = {Path(p).parts[0] for p in listed.stdout.split("\0") if p}
+    if listed.returncode != 0 or not tracked:  # not a git checkout (an sdist): take what is here
+        tracked = {p.name for p in REPO.iterdir() if not p.name.startswith(".")}
+    clone = folder / "clone"
+    clone.mkdir()
+    for name in sorted(tracked):
+        (clone / name).symlink_to(REPO / name)
+    return clone
+
+
+def test_readme_commands_run_as_written_from_a_clone(tmp_path: Path) -> None:
+    clone = a_clone(tmp_path)
+    assert not (clone.parent / "shared").exists()
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     python = bin_dir / "python"  # `python` in the README is this interpreter (venv included)
@@ -74,29 +88,24 @@ def test_readme_commands_run_as_written(tmp_path: Path) -> None:
         "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         "HF_HUB_OFFLINE": "1",
-        "HF_DATASETS_CACHE": str(tmp_path / "hf-datasets"),
+        "HF_HOME": str(tmp_path / "hf-home"),
     }
-    # Commands that read ../shared run in a folder beside a link to it: what they write stays here.
-    beside_shared = tmp_path / "checkout"
-    beside_shared.mkdir()
-    if SHARED.is_dir():
-        (tmp_path / "shared").symlink_to(SHARED, target_is_directory=True)
     ran = []
     for lang, command in commands(README.read_text("utf-8")):
         if reason_not_run(command):
             continue
         if lang == "python":  # the dataset card's snippet: from the folder of an exported run
-            args, cwd = [sys.executable, "-c", command], work / "outputs" / "summarize" / "latest"
-        else:  # the README's scripts/ and /tmp/tiny, here: the checkout's and this test's own
+            args, cwd = [sys.executable, "-c", command], clone / "outputs" / "summarize" / "latest"
+        else:  # the README's /tmp/tiny, here: this test's own
             command = command.replace(TINY, str(tmp_path / "tiny"))
-            command = command.replace("python scripts/", f"python {REPO}/scripts/")
-            args, cwd = ["bash", "-c", command], beside_shared if "../shared" in command else work
+            args, cwd = ["bash", "-c", command], clone
         result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, (command, result.stderr[-2000:])
         ran.append(command)
-    assert len(ran) >= 9, ran
-    assert (work / "runs" / "summarize" / "latest" / "manifest.json").is_file()
-    assert (work / "outputs" / "summarize" / "latest" / "hf" / "dataset_dict.json").is_file()
+    assert len(ran) >= 11, ran
+    assert (clone / "runs" / "summarize" / "latest" / "manifest.json").is_file()
+    assert (clone / "outputs" / "summarize" / "latest" / "hf" / "dataset_dict.json").is_file()
+    assert (clone / "rows.jsonl").is_file()  # the faithfulness scores of the shipped summaries
 
 
 @pytest.mark.parametrize(

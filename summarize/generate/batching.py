@@ -1,16 +1,39 @@
 """Backend-independent rules of generation, written once for the torch and CTranslate2 backends.
 
-Token-budget batches (sorted by length), the input-limit check that refuses to truncate, and halving a batch that runs out of memory.
+Token-budget batches (sorted by length), the input-limit check that refuses to truncate, halving a
+batch that runs out of memory, and the one place where a stop asked for by a signal takes effect
+inside a window: between two batches.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
 Output = TypeVar("Output")
+
+
+class BatchesStopped(BaseException):
+    """A stop was asked for: no further batch starts. A BaseException, as KeyboardInterrupt is, so
+    that no per-record ``except Exception`` retries the window or turns it into failed records."""
+
+
+# Called before each batch with its number in this process (1, 2, ...); a hook raises
+# BatchesStopped to stop. run.signals sets it while a run handles SIGINT/SIGTERM.
+_before_batch: list[Callable[[int], None]] = []
+_batches_run = [0]
+
+
+@contextmanager
+def before_each_batch(hook: Callable[[int], None]) -> Iterator[None]:
+    _before_batch.append(hook)
+    try:
+        yield
+    finally:
+        _before_batch.remove(hook)
 
 
 def token_budget_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
@@ -51,7 +74,10 @@ def run_batches(
     results: list[Output | None] = [None] * len(lengths)
     pending = token_budget_batches(lengths, batch_tokens)
     while pending:
+        for hook in _before_batch:
+            hook(_batches_run[0] + 1)
         batch = pending.pop(0)
+        _batches_run[0] += 1
         try:
             outputs = run(batch)
         except Exception as exc:

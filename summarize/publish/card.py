@@ -185,9 +185,21 @@ def _limits(run: FinishedRun, scan: RecordScan, license: str, reason: str) -> li
 
 
 def build_card(
-    run: FinishedRun, features: Features, scan: RecordScan, license: str | None, split: str
+    run: FinishedRun,
+    features: Features,
+    scan: RecordScan,
+    license: str | None,
+    split: str,
+    rows_sha256: str,
 ) -> DatasetCard:
-    """The card of an export whose parquet shards are ``data/<split>-*`` beside it."""
+    """The card of an export whose parquet shards are ``data/<split>-*`` beside it.
+
+    ``rows_sha256`` (of the Parquet shards) goes into the ``configs`` entry. datasets keys its
+    cache of a local folder by the folder's name (``hf`` for every run), the config name and a
+    hash of the card's ``configs``, whose ``data_files`` are patterns, not files: without
+    something that differs per export, ``load_dataset("<run>/hf")`` of a second run returns the
+    rows cached from the first. A builder parameter is part of that hash, so the digest in its
+    ``description`` gives every export its own cache entry (and the same rows the same one)."""
     manifest, config = run.manifest, run.manifest.get("config", {})
     license, reason = license_and_reason(manifest, license)
     targets = list(config.get("langs") or {})
@@ -202,7 +214,11 @@ def build_card(
         pretty_name=f"summarize {job} {version}",
         tags=["machine-generated", "summarize"],
         configs=[
-            {"config_name": "default", "data_files": [{"split": split, "path": f"data/{split}-*"}]}
+            {
+                "config_name": "default",
+                "data_files": [{"split": split, "path": f"data/{split}-*"}],
+                "description": f"summarize {job}/{version}, Parquet sha256 {rows_sha256}",
+            }
         ],
     )
     counts = run.metrics.get("counts") or manifest.get("counts", {})

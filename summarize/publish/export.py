@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -91,6 +92,15 @@ def _write_parquet(dataset: Dataset, folder: Path) -> list[Path]:
     return shards
 
 
+def _sha256(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as data:
+            for block in iter(lambda: data.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
 def _build(run: FinishedRun, target: Path, license: str | None) -> None:
     temp = Path(tempfile.mkdtemp(prefix=f".{EXPORT_DIR}-", suffix=".tmp", dir=run.path))
     try:
@@ -113,12 +123,12 @@ def _build(run: FinishedRun, target: Path, license: str | None) -> None:
         DatasetDict({SPLIT: rows}).save_to_disk(str(temp))  # beside the .cache, removed below
         fault_point("export")
         shards = _write_parquet(rows, temp / "data")
-        card = build_card(run, features, scan_records(run.records), license, SPLIT)
+        card = build_card(run, features, scan_records(run.records), license, SPLIT, _sha256(shards))
         card.save(temp / "README.md")
         write_json_atomic(
             temp / MARKER,
             {
-                "format": "summarize.publish.export/2",  # /1 kept save_to_disk in hf/dataset/
+                "format": "summarize.publish.export/3",  # /2 had one datasets cache key for every run
                 "run": f"{run.manifest.get('job')}/{run.manifest.get('version')}",
                 "exported_at": datetime.now(UTC).isoformat(),
                 "license": card.data.to_dict()["license"],

@@ -24,6 +24,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from summarize.config import validate
+from summarize.generate.batching import BatchesStopped
 from summarize.generate.devices import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
@@ -251,20 +252,26 @@ def _write_run(
         cfg.output.progress_every_s, None if total is None else max(total - len(done), 0)
     )
     written = 0
+    stop.version_dir = version_dir
     with RecordWriter(version_dir / RECORDS) as writer:
         started = time.perf_counter()
         items = input_stream(cfg, done)
-        for number, records in enumerate(processed_windows(cfg, job, items, previous), 1):
-            stage_seconds["process"] += time.perf_counter() - started
-            started = time.perf_counter()
-            writer.write_many(records)
-            stage_seconds["write"] += time.perf_counter() - started
-            written += len(records)
-            lock.heartbeat()
-            progress.update(len(records), sum(r["error"] is not None for r in records))
-            fault_point("window", number)
+        try:
+            for number, records in enumerate(processed_windows(cfg, job, items, previous), 1):
+                stage_seconds["process"] += time.perf_counter() - started
+                started = time.perf_counter()
+                writer.write_many(records)
+                stage_seconds["write"] += time.perf_counter() - started
+                written += len(records)
+                lock.heartbeat()
+                progress.update(len(records), sum(r["error"] is not None for r in records))
+                fault_point("window", number)
+                stop.check(version_dir, len(done) + written, written)
+                started = time.perf_counter()
+        except BatchesStopped:  # a signal, between two batches of the window in flight
+            progress.close()
             stop.check(version_dir, len(done) + written, written)
-            started = time.perf_counter()
+            raise
     progress.close()
     _check_input_unchanged(cfg, version_dir, claim)
     wall = time.perf_counter() - clock

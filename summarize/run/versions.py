@@ -61,6 +61,13 @@ def point_latest(job_dir: Path, version_dir: Path) -> None:
     fsync_dir(job_dir)
 
 
+def language_job(job: str, langs: list[str]) -> str:
+    """A multirun over languages gives each language its own job (``summarize-fa``,
+    ``summarize-fr``) and so its own ``latest``: in one job, ``latest`` would be whichever
+    language finished last, and a reader of ``latest`` would silently lose the others."""
+    return "-".join([job, *sorted(langs)]) if langs else job
+
+
 def job_folder(cfg: DictConfig) -> Path:
     name = safe_name(cfg.output.job, "output.job")
     if cfg.shard.count > 1:  # shards run side by side: each is its own job, merged afterwards

@@ -30,6 +30,7 @@ from summarize.source.files import (
     sniff,
     text_files,
 )
+from summarize.source.headline import split_headline
 
 SourceItem = Article | RecordError
 # A lone UTF-16 surrogate ("\ud800" in JSON) is not Unicode text: it cannot even be written out.
@@ -168,10 +169,12 @@ def read_text_folder(cfg: SourceConfig) -> Iterator[SourceItem]:
                 f"the text has {len(text):,} characters", cfg.max_record_chars, article_id, origin
             )
             continue
+        title, text = split_headline(text)
         yield Article(
             id=article_id,
             text=text,
             lang=source_language(cfg),
+            title=title,
             origin=origin,
             notes=notes,
             lang_declared=cfg.lang is not None,

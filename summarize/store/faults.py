@@ -2,6 +2,7 @@
 
 Crash tests need kills at exact places, not at a random moment. Points: ``window`` (after a
 window's records are flushed and fsync'd; ``window@3``: after the third of this session),
+``batch`` (as a generate batch starts; ``batch@3``: the third of this process),
 ``errors`` (errors.jsonl half written), ``metrics``, ``export`` (inside the HF export, its temp
 folder full), ``manifest`` (just before it), ``latest`` (after the manifest, before ``latest``).
 Actions: ``kill`` (SIGKILL), ``term`` (SIGTERM), ``int`` (SIGINT), ``enospc`` (the write

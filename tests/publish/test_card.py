@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +135,43 @@ def test_a_model_that_was_never_loaded_does_not_count() -> None:
     described = manifest(fa={"license": "cc-by-nc-4.0"})
     described["models"]["translators"]["fa"] = None  # fa articles into fa: no translation
     assert derive_license(described)[0] == "other"
+
+
+# The card's snippet, run from one run folder and then another in the same process and cache.
+TWO_RUNS = """
+import json, os, sys
+seen = {}
+for folder in sys.argv[1:]:
+    os.chdir(folder)
+    SNIPPET
+    by_path = load_dataset(os.path.abspath("hf"))["train"]["id"]
+    seen[folder] = [list(ds["train"]["id"]), list(by_path), list(df["id"])]
+print(json.dumps(seen))
+"""
+
+
+def test_the_cards_snippet_loads_each_runs_own_rows_from_one_cache(tmp_path: Path) -> None:
+    """datasets keys a local folder's cache by its name (``hf`` for every run) and the card's
+    ``configs``: two runs with the same card shape used to share one cache entry."""
+    runs = {}
+    for name, ids in (("first", ["a-1", "a-2"]), ("second", ["b-1", "b-2", "b-3"])):
+        articles = [{"id": i, "text": f"Report {i} was filed today. It was short."} for i in ids]
+        (tmp_path / name).mkdir()
+        version = run_articles(tmp_path / name, articles, "summarizer=extractive")
+        export_run(version)
+        runs[str(version)] = ids
+    card = (Path(next(iter(runs))) / "hf" / "README.md").read_text(encoding="utf-8")
+    snippet = card.split("## Loading", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    code = TWO_RUNS.replace(
+        "    SNIPPET\n", "".join(f"    {line}\n" for line in snippet.splitlines())
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *runs],
+        env={**os.environ, "HF_HOME": str(tmp_path / "hf-home"), "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {folder: [ids, ids, ids] for folder, ids in runs.items()}

@@ -136,6 +136,14 @@ def test_counts_errors_and_languages(report: Path) -> None:
     assert any(a.get("lang") == "fa" and a.get("dir") == "rtl" for _, a in elements(html))
 
 
+def test_the_models_table_names_the_extractive_summariser(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    models = html.split("<h2>Models</h2>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>(summarizer|translator[^<]*)</td><td>(.*?)</td>", models)
+    assert ("summarizer", "<code>extractive:lead_words</code>") in rows
+    assert {role for role, _ in rows} == {"summarizer", "translator → fa", "translator → fr"}
+
+
 def test_metrics_are_rendered_generically(run_dir: Path) -> None:
     run_ = read_finished_run(run_dir)
     extra = {

@@ -4,6 +4,7 @@ record once, derived files whole, the version completed by resume or finish."""
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -157,3 +158,63 @@ def test_a_signal_stops_after_the_window_and_says_how_to_resume(
     )
     assert resumed.returncode == 0, resumed.stderr
     assert_complete(version)
+
+
+def _generating(tiny_models: dict[str, Path], source: Path, root: Path) -> tuple[str, ...]:
+    """Windows of 3 (2 articles and an empty one), one generate batch per article: batches 1-2
+    are the first window's, 3-4 the second's."""
+    return (
+        *OPTIONS,
+        "summarizer=custom",
+        f"summarizer.name_or_path={tiny_models['bart']}",
+        "runtime.batch_tokens=64",
+        f"source.path={source}",
+        f"output.root={root}",
+    )
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(
+    tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> list[tuple[str, str]]:
+    folder = tmp_path_factory.mktemp("uninterrupted")
+    reference = summarize(*_generating(tiny_models, corpus(folder), folder / "out"))
+    assert reference.returncode == 0, reference.stderr
+    version = folder / "out" / "summarize" / "v0001"
+    return [(r["id"], r["summary"]) for r in lines(version / "records.jsonl")]
+
+
+@pytest.mark.parametrize("signals", [1, 2])
+def test_a_signal_stops_after_the_batch_in_flight_and_resume_gives_every_record_once(
+    signals: int,
+    tiny_models: dict[str, Path],
+    uninterrupted: list[tuple[str, str]],
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C while the second window's first batch runs: that batch ends, no other starts, the
+    first window's records stay; a second Ctrl-C stops at once and still says how to resume."""
+    source, root = corpus(tmp_path), tmp_path / "out"
+    args = _generating(tiny_models, source, root)
+    stopped = summarize(*args, env={ENV: ",".join(["batch@3=int"] * signals)})
+    assert "Traceback" not in stopped.stderr
+    version = root / "summarize" / "v0001"
+    assert len(lines(version / "records.jsonl")) == 3  # the first window; the second is dropped
+    if signals == 1:
+        assert stopped.returncode == 130, stopped.stderr
+        (line,) = [x for x in stopped.stderr.splitlines() if "ERROR" in x]
+        assert f"{version} holds 3 records (3 written now)" in line
+        assert not (root / "summarize" / ".lock").exists()
+    else:
+        assert stopped.returncode == -signal.SIGINT, stopped.stderr  # killed by the second one
+        (line,) = [x for x in stopped.stderr.splitlines() if "stopped at once" in x]
+    command = line.split("resume with: ", 1)[1]
+    assert command.endswith("run.resume=v0001")
+    if signals == 2:
+        return  # the same command as after one signal, whose resume is run below
+    resumed = subprocess.run(
+        [sys.executable, *shlex.split(command)[1:]], capture_output=True, text=True, timeout=300
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert_complete(version)
+    got = [(r["id"], r["summary"]) for r in lines(version / "records.jsonl")]
+    assert sorted(got) == sorted(uninterrupted)

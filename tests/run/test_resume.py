@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from summarize.store.layout import truncate_partial_tail
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,6 +63,7 @@ def test_truncate_partial_tail(tmp_path: Path) -> None:
     assert truncate_partial_tail(path) == 0
 
 
+@pytest.mark.slow  # a soak: kills at random moments; tests/run/test_crash.py kills at each point
 def test_kill_9_at_random_points_then_resume_equals_an_uninterrupted_run(
     tmp_path: Path, tiny_models: dict[str, Path], dev_data: Path
 ) -> None:

@@ -31,7 +31,8 @@ def test_default_is_the_shipped_sample_article() -> None:
     (article,) = read_source(SourceConfig())
     assert isinstance(article, Article)
     assert article.id == "article.txt"
-    assert article.text.startswith("Stampede Kills Dozens")
+    assert article.title == "Stampede Kills Dozens Of Mourners At Iranian Commander's Burial"
+    assert article.text.startswith("Massive crowds are seen mourning")
 
 
 def test_text_folder_ids_are_relative_paths(tmp_path: Path) -> None:

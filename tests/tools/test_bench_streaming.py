@@ -8,9 +8,16 @@ from pathlib import Path
 import pytest
 
 
-@pytest.mark.parametrize("translation", [True, False], ids=["with-translation", "summaries-only"])
+@pytest.mark.parametrize(
+    ("translation", "small", "large"),
+    [
+        pytest.param(True, 8, 24, id="with-translation"),
+        pytest.param(False, 20, 60, id="summaries-only"),
+        pytest.param(True, 20, 60, id="with-translation-60", marks=pytest.mark.slow),
+    ],
+)
 def test_streaming_memory_benchmark_smoke(
-    tmp_path: Path, dev_data: Path, translation: bool
+    tmp_path: Path, dev_data: Path, translation: bool, small: int, large: int
 ) -> None:
     out = tmp_path / "rss.json"
     subprocess.run(
@@ -19,9 +26,9 @@ def test_streaming_memory_benchmark_smoke(
             "-m",
             "summarize.tools.bench.streaming",
             "--small",
-            "20",
+            str(small),
             "--large",
-            "60",
+            str(large),
             "--data",
             str(dev_data),
             "--out",
@@ -34,10 +41,10 @@ def test_streaming_memory_benchmark_smoke(
     )
     report = json.loads(out.read_text("utf-8"))
     assert report["translation"] is translation
-    assert report["small"]["articles"] == 20
-    assert report["large"]["articles"] == 60
+    assert report["small"]["articles"] == small
+    assert report["large"]["articles"] == large
     # Every summary translated into both languages when translation is on, none otherwise.
-    assert report["small"]["translated"] == (20 if translation else 0)
-    assert report["large"]["translated"] == (60 if translation else 0)
+    assert report["small"]["translated"] == (small if translation else 0)
+    assert report["large"]["translated"] == (large if translation else 0)
     assert report["small"]["peak_rss_mib"] > 0
     assert report["large"]["peak_rss_mib_at_most"] >= report["small"]["peak_rss_mib"]
