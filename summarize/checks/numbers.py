@@ -5,27 +5,24 @@ by one rule. A number mention gets a *set* of candidate values instead of one va
 writing alone is ambiguous: "1,000" is one thousand in English and 1.0 in French, "3.500" is 3.5 or
 3500. Two mentions match when their sets intersect, so a translation that writes 3,5 for 3.5 or
 ۱٬۰۰۰ for 1 000 passes, while any changed digit still fails (no reading of "1,500" is 1000).
+Clock times, numeric dates, decades, Roman ordinals and month names are read by
+``checks.number_forms``; units after a number by ``checks.units``. Every language-specific word
+comes from the language registry (conf/lang/<code>.yaml).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cache
 
+from summarize.checks import number_forms as forms
+from summarize.checks.number_forms import Number
+from summarize.checks.units import unit_after
 from summarize.text.characters import ascii_digits
 from summarize.text.languages import Language, configured_languages, language
 
-__all__ = ["Number", "ascii_digits", "find_numbers", "number_values"]
-
-
-@dataclass(frozen=True)
-class Number:
-    start: int  # character offsets into the text it was found in
-    end: int
-    text: str
-    values: frozenset[str]  # canonical decimal strings: "1000", "3.5"
-    is_word: bool = False  # written in words ("five", "quatre-vingt")
+__all__ = ["Number", "ascii_digits", "find_numbers", "number_values", "range_gap"]
 
 
 # Separators between digit groups: thousands (, . ' ’ ٬ and spaces before exactly three digits) and
@@ -135,10 +132,32 @@ def _words_value(values: list[int], vigesimal: bool) -> int:
     return total + current
 
 
+@cache
+def _ordinals(code: str) -> dict[str, int]:
+    """The ordinals the language's suffixes make of its number words ("هفت" -> "هفتمین")."""
+    spelling = language(code).text.numbers
+    return {
+        word.casefold() + suffix: value
+        for word, value in spelling.words.items()
+        for suffix in spelling.ordinal_suffixes
+        if value > 0
+    }
+
+
+@cache
+def _lexicon(code: str) -> dict[str, int]:
+    spelling = language(code).text.numbers
+    words = {word.casefold(): value for word, value in spelling.words.items()}
+    excluded = {phrase.casefold() for phrase in spelling.not_numbers}
+    return {w: v for w, v in {**_ordinals(code), **words}.items() if w not in excluded}
+
+
 def _word_numbers(text: str, lang: Language) -> list[Number]:
     spelling = lang.text.numbers
-    lexicon = {word.casefold(): value for word, value in spelling.words.items()}
-    if not lexicon:
+    lexicon = _lexicon(lang.code)
+    approximate = {word.casefold(): value for word, value in spelling.approximate.items()}
+    decade_words = {word.casefold() for word in spelling.decade_words}
+    if not lexicon and not approximate:
         return []
     connector = spelling.connector
     not_numbers = {tuple(phrase.casefold().split()) for phrase in spelling.not_numbers}
@@ -152,7 +171,11 @@ def _word_numbers(text: str, lang: Language) -> list[Number]:
         if run and not (len(run) == 1 and run[0][2] == 1):
             start, end = run[0][0], run[-1][1]
             value = str(_words_value([v for _, _, v in run], spelling.vigesimal))
-            found.append(Number(start, end, text[start:end], frozenset({value}), is_word=True))
+            before = _WORD.findall(text, max(0, start - 20), start)
+            values = {value}
+            if before and before[-1].casefold() in decade_words and value.endswith("0"):
+                values = forms.decade_values(value)  # "دهه هفتاد": the seventies
+            found.append(Number(start, end, text[start:end], frozenset(values), is_word=True))
         run.clear()
 
     for match in _WORD.finditer(text):
@@ -160,6 +183,12 @@ def _word_numbers(text: str, lang: Language) -> list[Number]:
         previous, pair = word, (previous, word)
         if pair in not_numbers:
             word = "%"  # "pour cent" is "per cent", not a hundred
+        if word in approximate:  # "une soixantaine": about 60, never part of a longer number
+            flush()
+            pending = False
+            value = frozenset({str(approximate[word])})
+            found.append(Number(match.start(), match.end(), match.group(), value, is_word=True))
+            continue
         gap = text[run[-1][1] : match.start()] if run else ""
         joined = (
             pending
@@ -176,6 +205,9 @@ def _word_numbers(text: str, lang: Language) -> list[Number]:
             pending = False
             if word in lexicon:
                 run.append((match.start(), match.end(), lexicon[word]))
+        if word in _ordinals(lang.code) and run and run[-1][0] == match.start():
+            flush()  # an ordinal ends its number: "سیزدهم و هفتمین" are two
+            pending = False
     flush()
     return found
 
@@ -183,37 +215,69 @@ def _word_numbers(text: str, lang: Language) -> list[Number]:
 def find_numbers(text: str, lang: str | None = None, *, words: bool = True) -> list[Number]:
     """Number mentions of ``text`` in order; digits of any script, and number words of en/fr/fa.
 
-    A digit number followed by a scale word ("3.5 million", "۲ میلیون") also gets the scaled value.
+    A digit number followed by a scale word ("3.5 million", "۲ میلیون") also gets the scaled value;
+    one followed by a unit ("1,000 pounds") carries it.
     """
     reading = language(lang)
     plain = ascii_digits(text)
-    found: list[Number] = []
+    found = [
+        *forms.clock_times(plain, text, reading),
+        *forms.numeric_dates(plain, text, reading),
+        *forms.decades(plain, text, reading),
+    ]
+    taken = [(n.start, n.end) for n in found]
     for match in _NUMBER.finditer(plain):
-        end = match.end()
-        pieces = _GROUP_SPLIT.split(match.group())
-        groups, seps = pieces[0::2], pieces[1::2]
-        values = _readings(groups, seps, reading)
-        after = _WORD.match(plain, match.end() + (plain[match.end() : match.end() + 1] == " "))
-        scale = _scales().get(after.group().casefold()) if after else None
-        if plain[match.start() - 1 : match.start()] != ":" and _PM.match(plain, end):
-            values |= {str(int(v) + 12) for v in values if v.isdigit() and int(v) < 12}
-        if after and scale:
-            values |= {_scaled(v, scale) for v in values}
-            end = after.end()
-        found.append(Number(match.start(), end, text[match.start() : end], frozenset(values)))
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        found.append(_digit_number(plain, text, match, reading))
+    found = _with_units(plain, sorted(found, key=lambda n: n.start), reading)
     if words:
         taken = [(n.start, n.end) for n in found]
-        found.extend(
-            n
-            for n in _word_numbers(text, reading)
-            if not any(a < n.end and n.start < b for a, b in taken)
-        )
+        in_words = [
+            *_word_numbers(text, reading),
+            *forms.roman_ordinals(text, reading),
+            *forms.month_names(text, reading),
+        ]
+        found.extend(n for n in in_words if not any(a < n.end and n.start < b for a, b in taken))
         found.sort(key=lambda n: n.start)
     return found
 
 
-# "11:35 pm" is "23 h 35" in French and Persian.
-_PM = re.compile(r"(?::\d\d)?\s?p\.?\s?m\b\.?", re.IGNORECASE)
+def _digit_number(plain: str, text: str, match: re.Match[str], reading: Language) -> Number:
+    start, end = match.start(), match.end()
+    pieces = _GROUP_SPLIT.split(match.group())
+    groups, seps = pieces[0::2], pieces[1::2]
+    values = _readings(groups, seps, reading)
+    if not seps and plain[start - 1 : start] == "." and not plain[start - 2 : start - 1].isdigit():
+        values.add(_canonical("0", groups[0]))  # ".08%" is 0.08 %
+        start -= 1
+    after = _WORD.match(plain, end + (plain[end : end + 1] == " "))
+    scale = _scales().get(after.group().casefold()) if after else None
+    if after and scale:
+        values |= {_scaled(v, scale) for v in values}
+        end = after.end()
+    return Number(start, end, text[start:end], frozenset(values))
+
+
+@cache
+def range_gap(code: str) -> re.Pattern[str]:
+    """What stands between the two ends of a range: "100 to 250 meters", "du XIe au XIIIe"."""
+    words = sorted(language(code).text.numbers.range_words, key=len, reverse=True)
+    return re.compile("|".join([r"\s*[-–—]\s*", *(rf"\s+{re.escape(w)}\s+" for w in words)]))
+
+
+def _with_units(plain: str, numbers: list[Number], reading: Language) -> list[Number]:
+    """Each number with the unit written after it; the first end of a range takes the second's."""
+    found = []
+    for number in numbers:
+        unit = unit_after(plain, number.end, reading.code)
+        found.append(replace(number, unit=unit[0]) if unit else number)
+    for i in range(len(found) - 2, -1, -1):
+        first, second = found[i], found[i + 1]
+        gap = plain[first.end : second.start]
+        if first.unit is None and second.unit and range_gap(reading.code).fullmatch(gap):
+            found[i] = replace(first, unit=second.unit)
+    return found
 
 
 def _scaled(value: str, scale: int) -> str:

@@ -42,7 +42,25 @@ class NumberWordsConfig:
     # ("vingt et un", "soixante et onze") or descending (any b < a: "بیست و پنج").
     connector_joins: str = "descending"
     vigesimal: bool = False  # "quatre-vingts" is 4 x 20
-    not_numbers: list[str] = field(default_factory=list)  # phrases: "pour cent" is "%"
+    # Words and two-word phrases that look like numbers and are not: "pour cent" is "%", "سهم" (a
+    # share) is not "سه" + "م".
+    not_numbers: list[str] = field(default_factory=list)
+    # Round numbers that stand alone ("une soixantaine", "a dozen"): never part of a longer number.
+    approximate: dict[str, int] = field(default_factory=dict)
+    ordinal_suffixes: list[str] = field(default_factory=list)  # Persian "هفت" + "مین": seventh
+    roman_suffixes: list[str] = field(default_factory=list)  # after Roman numerals: "XXe", "Ier"
+    months: list[str] = field(
+        default_factory=list
+    )  # 12 entries, each its spellings (space-separated)
+    decade_words: list[str] = field(default_factory=list)  # before a decade: "années 80", "دهه ۸۰"
+    decade_suffixes: list[str] = field(default_factory=list)  # after one: "the 1980s", "the '80s"
+    hour_words: list[str] = field(default_factory=list)  # after an hour: "21h30", "9 heures"
+    am_words: list[str] = field(default_factory=list)  # "9 am", "۹ صبح"
+    pm_words: list[str] = field(default_factory=list)  # "9.30pm", "۹ شب"
+    range_words: list[str] = field(default_factory=list)  # between two numbers: "to", "au", "تا"
+    units: dict[str, str] = field(
+        default_factory=dict
+    )  # word -> unit of checks.units: "pounds": lb
 
 
 @dataclass
@@ -69,6 +87,7 @@ class Language:
     group: str | None = None
     normaliser: str = "none"  # persian | arabic | none
     splitter: str = "sentencex"
+    clock_12h: bool = False  # "10:00" may be 22:00 (CLDR's short time format has a day period)
     text: TextConfig = field(default_factory=TextConfig)
 
     @property
@@ -100,6 +119,7 @@ def _babel_facts(code: str) -> dict[str, Any]:
         "direction": "rtl" if locale.character_order == "right-to-left" else "ltr",
         "decimal": numbers.get_decimal_symbol(locale, numbering_system="default"),
         "group": numbers.get_group_symbol(locale, numbering_system="default"),
+        "clock_12h": "a" in str(locale.time_formats["short"].pattern),
     }
 
 
@@ -131,6 +151,7 @@ def language(lang: str | None) -> Language:
         direction=config.direction,
         decimal=text.decimal or babel.get("decimal"),
         group=text.group or babel.get("group"),
+        clock_12h=bool(babel.get("clock_12h")),
         normaliser=config.normaliser,
         splitter=config.splitter,
         text=text,

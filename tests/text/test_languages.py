@@ -99,8 +99,9 @@ KEPT = {
     # Porter, the ROUGE stemmer, is English-only: a fact of the stemmer.
     ("summarize/evaluate/tokens.py", frozenset({"en"})),
     ("summarize/tools/bench/translate.py", frozenset({"en"})),
-    # HTML tag names that happen to be language codes (<br>, <tr>).
+    # HTML tag names and unit symbols that happen to be language codes (<br>, <tr>; km, lb).
     ("summarize/text/normalise.py", frozenset({"br", "tr"})),
+    ("summarize/checks/units.py", frozenset({"ha", "km", "kn", "lb", "mi", "ml"})),
 }
 
 
