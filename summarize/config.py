@@ -112,6 +112,9 @@ class LangConfig:
     splitter: str = "sentencex"
     codes: LangCodes = field(default_factory=LangCodes)
     translator: TranslatorConfig = field(default_factory=TranslatorConfig)
+    # How to read the language (stopwords, number words, ...): summarize.text.languages.TextConfig,
+    # checked there (this module cannot import it: the registry reads conf/lang through this one).
+    text: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -2,28 +2,33 @@
 
 lingua's detector over all 75 languages takes ~5.5 s and ~1 GB to preload; over the set below it
 builds in under a millisecond and loads each language's models lazily on first use (~0.3-0.7 s per
-script, once per process). The set covers the project's languages (conf/lang: ar de en es fa fr)
+script, once per process). The set covers the project's languages (every conf/lang/<code>.yaml)
 plus the usual confusions of a wrong-language output: Urdu for Persian/Arabic, Italian,
 Portuguese, Dutch, Turkish for Latin-script outputs, Russian and Chinese for other scripts.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from summarize.text.languages import base_language
+from summarize.text.characters import knows_script, letters, script_share
+from summarize.text.languages import base_language, configured_languages, language
 
-DETECTOR_LANGUAGES = ("ar", "de", "en", "es", "fa", "fr", "it", "nl", "pt", "ru", "tr", "ur", "zh")
+# What a wrong-language output usually is instead (not a fact of any one language).
+CONFUSIONS = ("it", "nl", "pt", "ru", "tr", "ur", "zh")
 # Below this many letters lingua's guesses are close to noise (e.g. "Hello" -> Italian, "OK merci"
 # -> Turkish), so shorter texts are "unknown": detect_language returns None and nothing is flagged.
 MIN_LETTERS = 12
-# An output expected in Arabic script needs at least this share of its letters in Arabic script;
-# below it the text is mostly Latin (untranslated source, transliteration) whatever lingua says.
+# An output expected in a script other than Latin needs at least this share of its letters in
+# that script; below it the text is mostly Latin (untranslated source, transliteration) whatever
+# lingua says.
 MIN_SCRIPT_SHARE = 0.5
-ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ku", "sd", "ug"})
+
+
+def detector_languages() -> tuple[str, ...]:
+    return tuple(sorted({*configured_languages(), *CONFUSIONS}))
 
 
 def _language(code: str) -> Language | None:
@@ -39,33 +44,10 @@ def _detector(codes: frozenset[str]) -> LanguageDetector:
 
 def detector(extra: str | None = None) -> LanguageDetector:
     """The shared detector; a language outside the default set gets its own (also cached) one."""
-    codes = set(DETECTOR_LANGUAGES)
+    codes = set(detector_languages())
     if extra and _language(extra) is not None:
         codes.add(extra)
     return _detector(frozenset(codes))
-
-
-def _letters(text: str) -> list[str]:
-    return [c for c in text if unicodedata.category(c)[0] == "L"]
-
-
-def _is_arabic_script(char: str) -> bool:
-    cp = ord(char)
-    return (
-        0x0600 <= cp <= 0x06FF
-        or 0x0750 <= cp <= 0x077F
-        or 0x08A0 <= cp <= 0x08FF
-        or 0xFB50 <= cp <= 0xFDFF
-        or 0xFE70 <= cp <= 0xFEFF
-    )
-
-
-def arabic_script_share(text: str) -> float | None:
-    """Share of the letters of ``text`` in Arabic script; None when it has no letters."""
-    letters = _letters(text)
-    if not letters:
-        return None
-    return sum(map(_is_arabic_script, letters)) / len(letters)
 
 
 def detect_language(text: str, expected: str | None = None) -> str | None:
@@ -73,7 +55,7 @@ def detect_language(text: str, expected: str | None = None) -> str | None:
 
     ``expected`` only makes sure that language is among the candidates.
     """
-    if len(_letters(text)) < MIN_LETTERS:
+    if len(letters(text)) < MIN_LETTERS:
         return None
     found = detector(base_language(expected) if expected else None).detect_language_of(text)
     return None if found is None else found.iso_code_639_1.name.lower()
@@ -82,16 +64,20 @@ def detect_language(text: str, expected: str | None = None) -> str | None:
 def is_wrong_language(text: str, expected_lang: str) -> bool:
     """True when ``text`` is confidently not in ``expected_lang``.
 
-    Texts under MIN_LETTERS letters are never flagged. For Arabic-script languages the script
-    check comes first; lingua then tells Persian from Arabic (and Urdu). A language lingua does not
-    know is only checked by script.
+    Texts under MIN_LETTERS letters are never flagged. For a language written in another script
+    than Latin (the registry's ``script``: Arab, Cyrl, Hebr, ...) the script check comes first;
+    lingua then tells Persian from Arabic (and Urdu). A language lingua does not know is only
+    checked by script.
     """
     expected = base_language(expected_lang)
-    if len(_letters(text)) < MIN_LETTERS:
+    if len(letters(text)) < MIN_LETTERS:
         return False
+    script = language(expected).script
     if (
-        expected in ARABIC_SCRIPT_LANGUAGES
-        and (arabic_script_share(text) or 0.0) < MIN_SCRIPT_SHARE
+        script
+        and script != "Latn"
+        and knows_script(script)
+        and (script_share(text, script) or 0.0) < MIN_SCRIPT_SHARE
     ):
         return True
     if _language(expected) is None:

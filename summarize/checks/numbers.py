@@ -5,40 +5,24 @@ by one rule. A number mention gets a *set* of candidate values instead of one va
 writing alone is ambiguous: "1,000" is one thousand in English and 1.0 in French, "3.500" is 3.5 or
 3500. Two mentions match when their sets intersect, so a translation that writes 3,5 for 3.5 or
 ۱٬۰۰۰ for 1 000 passes, while any changed digit still fails (no reading of "1,500" is 1000).
+Clock times, numeric dates, decades, Roman ordinals and month names are read by
+``checks.number_forms``; units after a number by ``checks.units``. Every language-specific word
+comes from the language registry (conf/lang/<code>.yaml).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cache
 
-from summarize.text.languages import base_language
+from summarize.checks import number_forms as forms
+from summarize.checks.number_forms import Number
+from summarize.checks.units import unit_after
+from summarize.text.characters import ascii_digits
+from summarize.text.languages import Language, configured_languages, language
 
-
-@dataclass(frozen=True)
-class Number:
-    start: int  # character offsets into the text it was found in
-    end: int
-    text: str
-    values: frozenset[str]  # canonical decimal strings: "1000", "3.5"
-    is_word: bool = False  # written in words ("five", "quatre-vingt")
-
-
-@cache
-def _digit_table() -> dict[int, str]:
-    # Every Unicode decimal digit (Persian ۰-۹, Arabic-Indic ٠-٩, Devanagari, ...) -> ASCII, one
-    # character for one, so offsets in the translated text are offsets in the original.
-    return {
-        cp: str(unicodedata.decimal(chr(cp)))
-        for cp in range(0x20000)
-        if cp > 0x7F and unicodedata.category(chr(cp)) == "Nd"
-    }
-
-
-def ascii_digits(text: str) -> str:
-    return text.translate(_digit_table())
+__all__ = ["Number", "ascii_digits", "find_numbers", "number_values", "range_gap"]
 
 
 # Separators between digit groups: thousands (, . ' ’ ٬ and spaces before exactly three digits) and
@@ -56,32 +40,26 @@ def _canonical(integer: str, fraction: str = "") -> str:
     return f"{integer}.{fraction}" if fraction else integer
 
 
-# Where a lone "," or "." before exactly three digits is decidable by language: "1,000" is a
-# thousand in English and 1.0 in French, "1.000" the reverse. Other languages (Persian writes
-# ٫ and ٬, but texts mix in "," and ".") keep both readings.
-_COMMA_DECIMAL = frozenset(("fr", "de", "es", "it", "pt", "nl", "ru", "tr", "pl", "ro", "id", "vi"))
-_DOT_DECIMAL = frozenset(("en", "zh", "ja", "ko", "he", "hi", "th"))
-
-
-def _may_group(sep: str, lang: str, count: int) -> bool:
+# A lone "," or "." before exactly three digits is decided by the language's decimal symbol
+# (text.languages, from CLDR): "1,000" is a thousand in English and 1.0 in French, "1.000" the
+# reverse. Where the decimal symbol is neither (Persian writes ٫ and ٬, but texts mix in "," and
+# "."), both readings are kept.
+def _may_group(sep: str, lang: Language, count: int) -> bool:
     if sep in _THOUSANDS_ONLY:
         return True
-    if sep == ",":
-        return count > 1 or lang not in _COMMA_DECIMAL
-    return sep == "." and (count > 1 or lang not in _DOT_DECIMAL)
+    return sep in ",." and (count > 1 or lang.decimal != sep)
 
 
-def _may_decimal(sep: str, lang: str, digits: int) -> bool:
+def _may_decimal(sep: str, lang: Language, digits: int) -> bool:
     if sep == "\u066b":
         return True
-    if sep == "/":  # Persian often writes 3.5 as ۳/۵
-        return lang == "fa"
-    if sep == ",":
-        return not (digits == 3 and lang in _DOT_DECIMAL)
-    return sep == "." and not (digits == 3 and lang in _COMMA_DECIMAL)
+    if sep in lang.text.decimal_also:
+        return True
+    other = {",": ".", ".": ","}.get(sep)
+    return other is not None and not (digits == 3 and lang.decimal == other)
 
 
-def _readings(groups: list[str], seps: list[str], lang: str) -> set[str]:
+def _readings(groups: list[str], seps: list[str], lang: Language) -> set[str]:
     """Every value the digit groups can stand for (see the module docstring)."""
     if not seps:
         return {_canonical(groups[0])}
@@ -113,86 +91,36 @@ def _readings(groups: list[str], seps: list[str], lang: str) -> set[str]:
     return values
 
 
-def _numbered(words: str, start: int = 0, step: int = 1) -> dict[str, int]:
-    return {word: start + i * step for i, word in enumerate(words.split())}
-
-
-def _valued(pairs: str) -> dict[str, int]:
-    return {word: int(value) for word, _, value in (p.partition("=") for p in pairs.split())}
-
-
-# Number words; ordinals from "third" ("first" and "second" are mostly not numbers).
-_WORDS: dict[str, dict[str, int]] = {
-    "en": {
-        **_numbered(
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-            "fourteen fifteen sixteen seventeen eighteen nineteen"
-        ),
-        **_numbered("twenty thirty forty fifty sixty seventy eighty ninety", 20, 10),
-        **_numbered(
-            "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-            "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
-            3,
-        ),
-        **_valued(
-            "hundred=100 thousand=1000 million=1000000 billion=1000000000 twentieth=20 "
-            "thirtieth=30 hundredth=100 thousandth=1000"
-        ),
-    },
-    "fr": {
-        **_numbered(
-            "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
-            "quinze seize"
-        ),
-        **_numbered(
-            "deuxième troisième quatrième cinquième sixième septième huitième neuvième dixième "
-            "onzième douzième",
-            2,
-        ),
-        **_valued(
-            "une=1 vingt=20 vingts=20 trente=30 quarante=40 cinquante=50 soixante=60 cent=100 "
-            "cents=100 mille=1000 million=1000000 millions=1000000 milliard=1000000000 "
-            "milliards=1000000000 vingtième=20 centième=100 millième=1000"
-        ),
-    },
-    "fa": {
-        **_numbered(
-            "صفر یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده سیزده چهارده پانزده شانزده "
-            "هفده هجده نوزده"
-        ),
-        **_numbered("بیست سی چهل پنجاه شصت هفتاد هشتاد نود", 20, 10),
-        **_numbered("صد دویست سیصد چهارصد پانصد ششصد هفتصد هشتصد نهصد", 100, 100),
-        **_numbered("دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم", 2),
-        **_valued(
-            "هیجده=18 یکصد=100 هزار=1000 میلیون=1000000 میلیارد=1000000000 بیستم=20 صدم=100 "
-            "هزارم=1000"
-        ),
-    },
-}
-_CONNECTORS = {"en": "and", "fr": "et", "fa": "و"}
-
-
-def _joins(lang: str, last: int, following: int) -> bool:
+def _joins(rule: str, last: int, following: int) -> bool:
     """Whether "<last> and <following>" is one number: "one hundred and five", "vingt et un",
     "بیست و پنج" -- but not "two and three" or "twenty and one hundred"."""
-    if lang == "en":
+    if rule == "hundreds":
         return last >= 100 and last % 100 == 0 and following < 100
-    if lang == "fr":
+    if rule == "tens_and_one":
         return last in (20, 30, 40, 50, 60) and following in (1, 11)
-    return following < last
+    if rule == "descending":
+        return following < last
+    raise ValueError(f"unknown connector_joins {rule!r}: hundreds, tens_and_one or descending")
 
 
-# Scale words after digits ("3.5 million", "۲ میلیون") in any of the languages above.
-_SCALES = {
-    word: value for lexicon in _WORDS.values() for word, value in lexicon.items() if value >= 1000
-}
+@cache
+def _scales() -> dict[str, int]:
+    """Scale words after digits ("3.5 million", "۲ میلیون"), in any configured language."""
+    return {
+        word: value
+        for code in configured_languages()
+        for word, value in language(code).text.numbers.words.items()
+        if value >= 1000
+    }
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _words_value(values: list[int], lang: str) -> int:
+def _words_value(values: list[int], vigesimal: bool) -> int:
     total, current = 0, 0
     for v in values:
-        if lang == "fr" and v == 20 and 1 < current % 100 < 10:
+        if vigesimal and v == 20 and 1 < current % 100 < 10:
             current += (current % 100) * 19  # "quatre-vingt(s)" is 4 x 20
         elif v == 100:
             current = (current or 1) * 100
@@ -204,11 +132,36 @@ def _words_value(values: list[int], lang: str) -> int:
     return total + current
 
 
-def _word_numbers(text: str, lang: str) -> list[Number]:
-    lexicon = _WORDS.get(lang)
-    if not lexicon:
+@cache
+def _ordinals(code: str) -> dict[str, int]:
+    """The ordinals the language's suffixes make of its number words ("هفت" -> "هفتمین")."""
+    spelling = language(code).text.numbers
+    return {
+        word.casefold() + suffix: value
+        for word, value in spelling.words.items()
+        for suffix in spelling.ordinal_suffixes
+        if value > 0
+    }
+
+
+@cache
+def _lexicon(code: str) -> dict[str, int]:
+    spelling = language(code).text.numbers
+    words = {word.casefold(): value for word, value in spelling.words.items()}
+    excluded = {phrase.casefold() for phrase in spelling.not_numbers}
+    return {w: v for w, v in {**_ordinals(code), **words}.items() if w not in excluded}
+
+
+def _word_numbers(text: str, lang: Language) -> list[Number]:
+    spelling = lang.text.numbers
+    lexicon = _lexicon(lang.code)
+    approximate = {word.casefold(): value for word, value in spelling.approximate.items()}
+    decade_words = {word.casefold() for word in spelling.decade_words}
+    if not lexicon and not approximate:
         return []
-    connector = _CONNECTORS.get(lang)
+    connector = spelling.connector
+    not_numbers = {tuple(phrase.casefold().split()) for phrase in spelling.not_numbers}
+    previous = ""
     found: list[Number] = []
     run: list[tuple[int, int, int]] = []  # (start, end, value) of the current run of number words
     pending = False  # a connector ("and", "et", "و") right after the run
@@ -217,16 +170,31 @@ def _word_numbers(text: str, lang: str) -> list[Number]:
         # A lone "one"/"un"/"une"/"یک" is an article or a pronoun far more often than a count.
         if run and not (len(run) == 1 and run[0][2] == 1):
             start, end = run[0][0], run[-1][1]
-            value = str(_words_value([v for _, _, v in run], lang))
-            found.append(Number(start, end, text[start:end], frozenset({value}), is_word=True))
+            value = str(_words_value([v for _, _, v in run], spelling.vigesimal))
+            before = _WORD.findall(text, max(0, start - 20), start)
+            values = {value}
+            if before and before[-1].casefold() in decade_words and value.endswith("0"):
+                values = forms.decade_values(value)  # "دهه هفتاد": the seventies
+            found.append(Number(start, end, text[start:end], frozenset(values), is_word=True))
         run.clear()
 
     for match in _WORD.finditer(text):
         word = match.group().casefold()
-        if lang == "fr" and word == "cent" and text[: match.start()].rstrip().endswith("pour"):
+        previous, pair = word, (previous, word)
+        if pair in not_numbers:
             word = "%"  # "pour cent" is "per cent", not a hundred
+        if word in approximate:  # "une soixantaine": about 60, never part of a longer number
+            flush()
+            pending = False
+            value = frozenset({str(approximate[word])})
+            found.append(Number(match.start(), match.end(), match.group(), value, is_word=True))
+            continue
         gap = text[run[-1][1] : match.start()] if run else ""
-        joined = pending and word in lexicon and _joins(lang, run[-1][2], lexicon[word])
+        joined = (
+            pending
+            and word in lexicon
+            and _joins(spelling.connector_joins, run[-1][2], lexicon[word])
+        )
         if word in lexicon and run and (joined or (not pending and not gap.strip(" -"))):
             run.append((match.start(), match.end(), lexicon[word]))
             pending = False
@@ -237,6 +205,9 @@ def _word_numbers(text: str, lang: str) -> list[Number]:
             pending = False
             if word in lexicon:
                 run.append((match.start(), match.end(), lexicon[word]))
+        if word in _ordinals(lang.code) and run and run[-1][0] == match.start():
+            flush()  # an ordinal ends its number: "سیزدهم و هفتمین" are two
+            pending = False
     flush()
     return found
 
@@ -244,37 +215,69 @@ def _word_numbers(text: str, lang: str) -> list[Number]:
 def find_numbers(text: str, lang: str | None = None, *, words: bool = True) -> list[Number]:
     """Number mentions of ``text`` in order; digits of any script, and number words of en/fr/fa.
 
-    A digit number followed by a scale word ("3.5 million", "۲ میلیون") also gets the scaled value.
+    A digit number followed by a scale word ("3.5 million", "۲ میلیون") also gets the scaled value;
+    one followed by a unit ("1,000 pounds") carries it.
     """
-    code = base_language(lang)
+    reading = language(lang)
     plain = ascii_digits(text)
-    found: list[Number] = []
+    found = [
+        *forms.clock_times(plain, text, reading),
+        *forms.numeric_dates(plain, text, reading),
+        *forms.decades(plain, text, reading),
+    ]
+    taken = [(n.start, n.end) for n in found]
     for match in _NUMBER.finditer(plain):
-        end = match.end()
-        pieces = _GROUP_SPLIT.split(match.group())
-        groups, seps = pieces[0::2], pieces[1::2]
-        values = _readings(groups, seps, code)
-        after = _WORD.match(plain, match.end() + (plain[match.end() : match.end() + 1] == " "))
-        scale = _SCALES.get(after.group().casefold()) if after else None
-        if plain[match.start() - 1 : match.start()] != ":" and _PM.match(plain, end):
-            values |= {str(int(v) + 12) for v in values if v.isdigit() and int(v) < 12}
-        if after and scale:
-            values |= {_scaled(v, scale) for v in values}
-            end = after.end()
-        found.append(Number(match.start(), end, text[match.start() : end], frozenset(values)))
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        found.append(_digit_number(plain, text, match, reading))
+    found = _with_units(plain, sorted(found, key=lambda n: n.start), reading)
     if words:
         taken = [(n.start, n.end) for n in found]
-        found.extend(
-            n
-            for n in _word_numbers(text, code)
-            if not any(a < n.end and n.start < b for a, b in taken)
-        )
+        in_words = [
+            *_word_numbers(text, reading),
+            *forms.roman_ordinals(text, reading),
+            *forms.month_names(text, reading),
+        ]
+        found.extend(n for n in in_words if not any(a < n.end and n.start < b for a, b in taken))
         found.sort(key=lambda n: n.start)
     return found
 
 
-# "11:35 pm" is "23 h 35" in French and Persian.
-_PM = re.compile(r"(?::\d\d)?\s?p\.?\s?m\b\.?", re.IGNORECASE)
+def _digit_number(plain: str, text: str, match: re.Match[str], reading: Language) -> Number:
+    start, end = match.start(), match.end()
+    pieces = _GROUP_SPLIT.split(match.group())
+    groups, seps = pieces[0::2], pieces[1::2]
+    values = _readings(groups, seps, reading)
+    if not seps and plain[start - 1 : start] == "." and not plain[start - 2 : start - 1].isdigit():
+        values.add(_canonical("0", groups[0]))  # ".08%" is 0.08 %
+        start -= 1
+    after = _WORD.match(plain, end + (plain[end : end + 1] == " "))
+    scale = _scales().get(after.group().casefold()) if after else None
+    if after and scale:
+        values |= {_scaled(v, scale) for v in values}
+        end = after.end()
+    return Number(start, end, text[start:end], frozenset(values))
+
+
+@cache
+def range_gap(code: str) -> re.Pattern[str]:
+    """What stands between the two ends of a range: "100 to 250 meters", "du XIe au XIIIe"."""
+    words = sorted(language(code).text.numbers.range_words, key=len, reverse=True)
+    return re.compile("|".join([r"\s*[-–—]\s*", *(rf"\s+{re.escape(w)}\s+" for w in words)]))
+
+
+def _with_units(plain: str, numbers: list[Number], reading: Language) -> list[Number]:
+    """Each number with the unit written after it; the first end of a range takes the second's."""
+    found = []
+    for number in numbers:
+        unit = unit_after(plain, number.end, reading.code)
+        found.append(replace(number, unit=unit[0]) if unit else number)
+    for i in range(len(found) - 2, -1, -1):
+        first, second = found[i], found[i + 1]
+        gap = plain[first.end : second.start]
+        if first.unit is None and second.unit and range_gap(reading.code).fullmatch(gap):
+            found[i] = replace(first, unit=second.unit)
+    return found
 
 
 def _scaled(value: str, scale: int) -> str:

@@ -9,17 +9,23 @@
 * ``repetition``: a loop -- one n-gram repeated back to back (``MIN_REPEATS`` times or more).
 * ``numbers``: a number of the source missing from the output, or a number in the output that the
   source does not have, compared by value (``checks.numbers``: ``3,5`` = ``3.5`` in French,
-  ``1 000`` = ``1,000`` = ``۱٬۰۰۰``; number words count on the side where they may be written).
+  ``1 000`` = ``1,000`` = ``۱٬۰۰۰``, ``9.30pm`` = ``21h30``, ``the 1980s`` = ``les années 80``,
+  ``20th century`` = ``XXe siècle``, ``2015-01-15`` = ``15 janvier 2015``; number words count on
+  the side where they may be written). A number that changed with its unit by a known factor
+  (``1,000 pounds`` -> ``450 kg``) is listed as ``converted``, not flagged; so is a number the
+  output covers with a range of two source numbers (``11th, 12th and 13th`` -> ``XIe au XIIIe``).
 
 None of them blocks anything: they sort outputs for a human to look at.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from summarize.checks.langid import is_wrong_language
-from summarize.checks.numbers import Number, find_numbers, number_values
+from summarize.checks.numbers import Number, ascii_digits, find_numbers, number_values, range_gap
+from summarize.checks.units import converts
 from summarize.checks.words import tokens
 from summarize.text.languages import base_language
 
@@ -76,23 +82,77 @@ def _span(text: str, number: Number | tuple[int, int]) -> dict[str, Any]:
 def number_mismatches(
     translation: str, source: str, src_lang: str, tgt_lang: str
 ) -> dict[str, list[dict[str, Any]]]:
-    """Digit numbers of the source absent from the output and vice versa (spans in each text)."""
-    in_source = find_numbers(source, src_lang)
-    in_output = find_numbers(translation, tgt_lang)
+    """Digit numbers of the source absent from the output and vice versa (spans in each text);
+    ``converted``: the pairs where a number changed with its unit by a known factor."""
     # "00" (minutes, "10:00" -> "dix heures") carries no quantity; zero is not checked.
-    in_source = [n for n in in_source if n.values != {"0"}]
-    in_output = [n for n in in_output if n.values != {"0"}]
-    source_values, output_values = number_values(in_source), number_values(in_output)
+    in_source = [n for n in find_numbers(source, src_lang) if n.values != {"0"}]
+    in_output = [n for n in find_numbers(translation, tgt_lang) if n.values != {"0"}]
+    source_keys = {k for n in in_source for k in _keys(n)}
+    output_keys = {k for n in in_output for k in _keys(n)}
+    missing = [n for n in in_source if not n.is_word and not _keys(n) & output_keys]
+    added = [n for n in in_output if not n.is_word and not _keys(n) & source_keys]
+    # "the 11th, 12th and 13th centuries" -> "du XIe au XIIIe siècle": 12 is inside the range.
+    inside = _range_values(translation, in_output, tgt_lang, number_values(in_source))
+    missing = [n for n in missing if not n.values & inside]
+    # Converted: the number changed with its unit, and the other text does not write that unit
+    # at all ("1,000 pounds" -> "450 kg"; "100 m (328 feet)" -> "100 m"). Where it does, a number
+    # that differs is a changed number, whatever it converts to.
+    source_units = {n.unit for n in in_source}
+    output_units = {n.unit for n in in_output}
+    converted = [
+        (s, o)
+        for s in in_source
+        for o in in_output
+        if (
+            (s in missing and s.unit not in output_units)
+            or (o in added and o.unit not in source_units)
+        )
+        and _converts(s, o)
+    ]
     return {
-        "missing": [
-            _span(source, n) for n in in_source if not n.is_word and not n.values & output_values
-        ],
-        "added": [
-            _span(translation, n)
-            for n in in_output
-            if not n.is_word and not n.values & source_values
+        "missing": [_span(source, n) for n in missing if all(s is not n for s, _ in converted)],
+        "added": [_span(translation, n) for n in added if all(o is not n for _, o in converted)],
+        "converted": [
+            {"source": _span(source, s), "output": _span(translation, o), "units": [s.unit, o.unit]}
+            for s, o in converted
         ],
     }
+
+
+def _keys(number: Number) -> frozenset[str]:
+    # "24/7", "2/3" written alike on both sides match whatever each language reads into the slash.
+    if "/" in number.text:
+        return number.values | {"=" + ascii_digits(number.text)}
+    return number.values
+
+
+def _range_values(text: str, numbers: list[Number], lang: str, known: set[str]) -> set[str]:
+    """Integers strictly inside each range of ``numbers`` whose two ends are both ``known``."""
+    inside: set[str] = set()
+    gap = range_gap(base_language(lang))
+    for first, second in itertools.pairwise(numbers):
+        if not gap.fullmatch(text[first.end : second.start]):
+            continue
+        for low in first.values & known:
+            for high in second.values & known:
+                if low.isdigit() and high.isdigit() and int(high) - int(low) <= 100:
+                    inside |= {str(v) for v in range(int(low) + 1, int(high))}
+    return inside
+
+
+def _converts(source: Number, output: Number) -> bool:
+    if source.unit is None or output.unit is None:
+        return False
+    return any(
+        converts(a, source.unit, b, output.unit)
+        for a in source.values
+        for b in output.values
+        if _is_decimal(a) and _is_decimal(b)
+    )
+
+
+def _is_decimal(value: str) -> bool:
+    return value.replace(".", "", 1).isdigit()
 
 
 def repetition(text: str, lang: str | None = None) -> dict[str, Any] | None:
@@ -144,7 +204,7 @@ def check_translation(
             "length_ratio": 0.0,
             "band": None,
             "copy": None,
-            "numbers": {"missing": [], "added": []},
+            "numbers": {"missing": [], "added": [], "converted": []},
             "repetition": None,
         }
     if wrong_language is None:

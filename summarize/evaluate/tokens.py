@@ -9,9 +9,9 @@ Two modes:
 * ``unicode`` keeps every script. Per text: NFC; the language's normaliser from
   ``summarize.text.normalise`` (Persian: Arabic yeh/kaf -> Persian, digits unified, the "mi" prefix
   joined with ZWNJ, so "می روند", "میروند" and "می‌روند" all become "می‌روند"); casefold; every
-  decimal digit of any script mapped to ASCII. A word is a run of letters, digits and combining
-  marks that may contain ZWNJ/ZWJ; the joiners are then deleted from the token, so a ZWNJ-joined
-  Persian word is ONE token ("می‌روند" -> "میروند"). Everything else (punctuation, apostrophes) is a
+  decimal digit of any script mapped to ASCII. A word is ``summarize.text.characters.WORD``: a
+  run of letters, numbers and combining marks that may contain ZWNJ/ZWJ; the joiners are then
+  deleted from the token, so a ZWNJ-joined Persian word is ONE token ("می‌روند" -> "میروند"). Everything else (punctuation, apostrophes) is a
   separator: French elisions split off as a bare letter, "l'été" -> "l", "été", exactly as English
   "don't" -> "don", "t" in rouge-score. No stemming except English Porter (same rule as
   rouge-score: only tokens longer than 3 characters).
@@ -19,7 +19,6 @@ Two modes:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -29,47 +28,18 @@ from typing import Protocol
 from nltk.stem import porter
 from rouge_score import tokenizers
 
+from summarize.text.characters import JOINERS, WORD, ascii_digits
 from summarize.text.languages import base_language
 from summarize.text.normalise import language_normaliser
 
 TOKENIZER_MODES = ("compat", "unicode")
-_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: inside a Persian (or Indic) word, never between words
 
 
 class Tokenizer(Protocol):
     def tokenize(self, text: str) -> list[str]: ...
 
 
-@cache
-def _word_pattern() -> re.Pattern[str]:
-    # Python's \w has no combining marks (Mn/Mc/Me), so Devanagari vowel signs or Arabic harakat
-    # would cut words in two. Built once from unicodedata; the scan covers planes 0-1 (~30 ms),
-    # where all marks of living scripts are, plus the variation selectors of plane 14.
-    ranges: list[str] = []
-    start = None
-    for cp in range(0x20000):
-        is_mark = unicodedata.category(chr(cp))[0] == "M"
-        if is_mark and start is None:
-            start = cp
-        elif not is_mark and start is not None:
-            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
-            start = None
-    ranges.append("\U000e0100-\U000e01ef")
-    marks = "".join(ranges)
-    return re.compile(f"(?:[^\\W_]|[{marks}{_JOINERS}])+")
-
-
-_JOINER_TABLE = str.maketrans("", "", _JOINERS)
-
-
-@cache
-def _digit_table() -> dict[int, str]:
-    # Latin, Arabic-Indic, Extended Arabic-Indic (Persian), Devanagari ... digits compare equal.
-    return {
-        cp: str(unicodedata.decimal(chr(cp)))
-        for cp in range(0x20000)
-        if unicodedata.category(chr(cp)) == "Nd" and cp > 0x7F
-    }
+_JOINER_TABLE = str.maketrans("", "", JOINERS)
 
 
 @dataclass(frozen=True)
@@ -83,10 +53,10 @@ class UnicodeTokenizer:
         text = unicodedata.normalize("NFC", text)
         text = language_normaliser(base_language(self.lang))(text)
         text = unicodedata.normalize("NFC", text.casefold())
-        return text.translate(_digit_table())
+        return ascii_digits(text)
 
     def tokenize(self, text: str) -> list[str]:
-        words = (w.translate(_JOINER_TABLE) for w in _word_pattern().findall(self.normalise(text)))
+        words = (w.translate(_JOINER_TABLE) for w in WORD.findall(self.normalise(text)))
         tokens = [w for w in words if w]
         if self.stem:
             stemmer = _porter()

@@ -17,21 +17,20 @@ in article order. Language-aware through the pipeline's sentence splitter and no
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from summarize.records import ArticleSummary, Chunk
+from summarize.text.characters import WORD
 from summarize.text.normalise import language_normaliser
 from summarize.text.sentences import split_sentences
 
 METHODS = ("lead_words", "lead", "centroid")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def words(text: str, lang: str | None) -> list[str]:
     # ZWNJ joins parts of one Persian word; dropping it keeps "می‌روند" a single token.
-    return _WORD.findall(language_normaliser(lang)(text).replace("\u200c", "").casefold())
+    return WORD.findall(language_normaliser(lang)(text).replace("\u200c", "").casefold())
 
 
 def word_count(sentence: str) -> int:

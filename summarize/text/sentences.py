@@ -18,53 +18,8 @@ from functools import cache
 
 from sentencex import segment
 
-from summarize.text.languages import base_language, text_settings
+from summarize.text.languages import base_language, language, text_settings
 
-# Abbreviations after which sentencex still breaks in these languages (seen on real text).
-_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "fr": (
-        "M.",
-        "MM.",
-        "Mme.",
-        "Mlle.",
-        "Dr.",
-        "Pr.",
-        "St.",
-        "Ste.",
-        "av.",
-        "env.",
-        "etc.",
-        "p.",
-        "vol.",
-        "n°.",
-    ),
-    "en": (
-        "Mr.",
-        "Mrs.",
-        "Ms.",
-        "Dr.",
-        "Prof.",
-        "St.",
-        "Jr.",
-        "Sr.",
-        "U.S.",
-        "U.K.",
-        "No.",
-        "vs.",
-        # Titles before a name: never the last word of a sentence.
-        "Gen.",
-        "Gov.",
-        "Sen.",
-        "Rep.",
-        "Rev.",
-        "Lt.",
-        "Col.",
-        "Capt.",
-        "Sgt.",
-    ),
-    "de": ("z.B.", "bzw.", "Dr.", "Nr.", "St.", "usw.", "ca."),
-    "es": ("Sr.", "Sra.", "Dr.", "Dra.", "Ud.", "etc."),
-}
 _DIGIT_DOT_END = re.compile(r"\d[.٫]$")
 _DIGIT_START = re.compile(r"\d")
 # A sentence end inside a segment: terminal marks, closing quotes or brackets (French puts a space
@@ -77,7 +32,8 @@ _PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
 
 @cache
 def _abbreviation_pattern(lang: str) -> re.Pattern[str] | None:
-    abbreviations = _ABBREVIATIONS.get(lang)
+    # conf/lang/<code>.yaml lists the abbreviations after which sentencex still breaks.
+    abbreviations = language(lang).text.abbreviations
     if not abbreviations:
         return None
     alternatives = "|".join(re.escape(a) for a in abbreviations)
@@ -138,7 +94,7 @@ def _inner_cuts(text: str, start: int, end: int, abbreviations: frozenset[str]) 
 
 
 def _refine(text: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
-    abbreviations = frozenset(a.casefold() for a in _ABBREVIATIONS.get(lang, ()))
+    abbreviations = frozenset(a.casefold() for a in language(lang).text.abbreviations)
     refined: list[tuple[int, int]] = []
     for start, end in spans:
         previous = start

@@ -61,7 +61,7 @@ def test_a_changed_digit_is_another_number() -> None:
         ("vingt et un", "fr", "21"),
         ("mille neuf cent quatre-vingt-dix-neuf", "fr", "1999"),
         ("دو هزار و پانصد", "fa", "2500"),
-        ("December twenty-fifth", "en", "25"),
+        ("on the twenty-fifth", "en", "25"),
     ],
 )
 def test_number_words(text: str, lang: str, value: str) -> None:
@@ -82,7 +82,7 @@ def test_lone_articles_and_pour_cent_are_not_numbers() -> None:
 def test_scale_words_and_twelve_hour_times() -> None:
     assert "3500000" in values("3.5 million", "en")
     assert "2000000" in values("۲ میلیون", "fa")
-    assert values("11:35 pm", "en") >= {"23", "35"}
+    assert values("11:35 pm", "en") == {"23:35", "11:35"}  # a clock time: number_forms
 
 
 def test_offsets_point_into_the_original_text() -> None:

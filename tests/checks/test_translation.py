@@ -15,7 +15,7 @@ PERSIAN = "شورا بودجه‌ای به مبلغ ۱٬۰۰۰ دلار برای
 def test_a_faithful_translation_has_no_flags(output: str, lang: str) -> None:
     result = check_translation(output, SOURCE, "en", lang)
     assert result["flags"] == []
-    assert result["numbers"] == {"missing": [], "added": []}
+    assert result["numbers"] == {"missing": [], "added": [], "converted": []}
 
 
 def test_a_changed_number_is_flagged_with_both_spans() -> None:

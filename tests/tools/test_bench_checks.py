@@ -156,3 +156,23 @@ def test_translation_rates_from_the_data_folder(tmp_path: Path) -> None:
     report = translation.main(["--data", str(tmp_path)])
     assert report["tatoeba_enfr"]["false_flags"]["numbers"] == 0.5
     assert report["tatoeba_enfr"]["changed_number"] == {"references": 2, "flagged": 1.0}
+
+
+def test_number_check_smoke_on_the_committed_slices(dev_data: Path) -> None:
+    """Smoke size of the number-check benchmark: both rates on every set, and the news set."""
+    report = translation.main(["--data", str(dev_data)])
+    news = report[translation.NEWS]
+    assert news["pairs"] == sum(len(rows) for rows in _digit_rows(dev_data).values()) > 10
+    for name, figures in report.items():
+        assert figures["false_flags"]["numbers"] <= 0.02, name
+        if figures["changed_number"]["references"]:
+            assert figures["changed_number"]["flagged"] >= 0.99, name
+
+
+def _digit_rows(folder: Path) -> dict[str, list[dict[str, str]]]:
+    sets = {}
+    for file in translation.SETS.values():
+        if (folder / file).is_file():
+            rows = [json.loads(line) for line in (folder / file).read_text("utf-8").splitlines()]
+            sets[file] = [r for r in rows if any(c.isdigit() for c in r["source"] + r["reference"])]
+    return sets
