@@ -31,13 +31,13 @@ from summarize.store.layout import METRICS, RECORDS
 from summarize.store.reader import read_records
 from summarize.store.verify import RunNotFinished as RunNotFinished  # raised by read_finished_run
 from summarize.store.verify import open_finished
+from summarize.text.languages import language
 
 REPORT = "report.html"
 FIRST_ERRORS = 10
 SAMPLES = 12
 HISTOGRAM_VALUES = 100_000  # per histogram; a uniform sample beyond that
 _SAMPLE_CHARS = 1200  # longer texts are cut in the sample table (the dataset has them whole)
-_RTL = frozenset({"ar", "arz", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,12 @@ def model_licences(manifest: Mapping[str, Any]) -> dict[str, str | None]:
 
 
 def direction(code: str | None, langs: Mapping[str, Any]) -> str:
-    """The config's direction for a target language; a known list for source-only languages."""
+    """The config's direction for a target language; the language registry's (conf/lang, then
+    Babel's locale data) for source-only languages; "auto" where neither knows it is right-to-left."""
     configured = (langs.get(code) or {}).get("direction") if code else None
     if configured:
         return str(configured)
-    return "rtl" if code in _RTL else "auto"
+    return "rtl" if code and language(code).direction == "rtl" else "auto"
 
 
 def _cut(text: str | None) -> str | None:
