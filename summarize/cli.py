@@ -13,11 +13,17 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    OmegaConfBaseException,
+    ValidationError,
+)
 
 EXIT_USAGE = 2
 _UNKNOWN_KEY = (ConfigKeyError, ConfigAttributeError)
@@ -67,6 +73,18 @@ def check_known_keys(cfg: DictConfig, schema_type: type) -> None:
         raise ValueError(unknown_key_message(str(exc.full_key), schema, cfg)) from exc
 
 
+def choices_of(full_key: str, schema: Any) -> list[str] | None:
+    """The allowed values of a setting that is a choice (an Enum field of the schema), else None."""
+    parent, _, name = str(full_key).rpartition(".")
+    node = OmegaConf.select(schema, parent) if parent else schema
+    if not isinstance(node, DictConfig) or name not in node:
+        return None
+    kind = OmegaConf.get_type(node, name)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return [str(member.value) for member in kind]
+    return None
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), text)
 
@@ -94,6 +112,17 @@ def one_line(exc: BaseException, schema: Any = None) -> str:
     cause = exc.__cause__
     if isinstance(cause, _UNKNOWN_KEY) and cause.full_key and schema is not None:
         return unknown_key_message(cause.full_key, schema)
+    choices = (
+        choices_of(cause.full_key, schema)
+        if isinstance(cause, ValidationError) and cause.full_key and schema is not None
+        else None
+    )
+    if choices and isinstance(cause, ValidationError):
+        value = str(cause.value)
+        return (
+            f"{cause.full_key}={value}: not a choice{_hint(value, choices)}; choose one of "
+            f"{', '.join(choices)}"
+        )
     if isinstance(cause, OmegaConfBaseException) and cause.full_key:
         return f"{cause.full_key}: {_first_line(str(cause))}"
     message = str(exc)
