@@ -9,17 +9,30 @@ folder, lock or version is touched, so nightly jobs and SLURM scripts can run it
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from summarize.config import load_lang_config, validate
+from summarize.config import (
+    LangConfig,
+    SummarizerConfig,
+    TranslatorConfig,
+    load_lang_config,
+    validate,
+)
 from summarize.generate.locate import ModelSpec, download_command, locate, looks_like_path
 from summarize.generate.settings import resolve_generation
 from summarize.generate.tokenization import config_family
 from summarize.generate.weights import weight_files
+from summarize.run.build import (
+    generation_overrides,
+    summarizer_config,
+    target_languages,
+    translator_override,
+)
 from summarize.source.files import check_source, input_path
 from summarize.source.readers import count_inputs
 
@@ -50,12 +63,17 @@ class Need:
     targets: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> its codes
 
 
-def _container(node: Any) -> dict[str, Any]:
-    return OmegaConf.to_container(node) if node is not None else {}  # type: ignore[return-value]
-
-
-def needed_models(cfg: DictConfig) -> list[Need]:
-    """The summariser and each target language's translator, as the job would load them."""
+def needed_models(
+    summarizer: SummarizerConfig | None,
+    targets: Mapping[str, LangConfig],
+    source_lang: str,
+    *,
+    translator: TranslatorConfig | None = None,
+    summary_overrides: dict[str, Any] | None = None,
+    translation_overrides: dict[str, Any] | None = None,
+) -> list[Need]:
+    """The summariser (None: task=translate) and each target language's translator
+    (``translator``: one for all targets), as the job would load them."""
     needs: dict[tuple[str, str | None], Need] = {}
 
     def add(need: Need, role: str) -> Need:
@@ -63,33 +81,32 @@ def needed_models(cfg: DictConfig) -> list[Need]:
         kept.roles.append(role)
         return kept
 
-    summarizer = cfg.summarizer
-    if cfg.task == "summarize" and summarizer.kind == "seq2seq":
+    if summarizer is not None and summarizer.kind == "seq2seq":
+        assert summarizer.name_or_path, "config.validate refuses an empty summarizer.name_or_path"
         spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
-        preset, overrides = _container(summarizer.generation), _container(cfg.generation.summary)
+        preset, overrides = dict(summarizer.generation), dict(summary_overrides or {})
         add(Need(spec, summarizer.license, preset, overrides, "summarization"), "summarizer")
-    source_lang = cfg.source.lang
     source = load_lang_config(source_lang)
-    for code, lang in cfg.langs.items():
+    for code, lang in targets.items():
         if code == source_lang:
             continue
-        translator = cfg.translator if cfg.translator is not None else lang.translator
+        chosen = translator if translator is not None else lang.translator
         override_key = (
             "translator.name_or_path"
-            if cfg.translator is not None
+            if translator is not None
             else f"langs.{code}.translator.name_or_path"
         )
-        name = translator.name_or_path.format(
+        name = chosen.name_or_path.format(
             src=source.codes.opus_mt or source_lang, tgt=lang.codes.opus_mt or code
         )
         need = Need(
-            ModelSpec(name, translator.revision, override_key),
-            translator.license,
-            _container(translator.generation),
-            _container(cfg.generation.translation),
+            ModelSpec(name, chosen.revision, override_key),
+            chosen.license,
+            dict(chosen.generation),
+            dict(translation_overrides or {}),
             f"translation_{source_lang}_to_{code}",
         )
-        add(need, f"translator.{code}").targets[code] = _container(lang.codes)
+        add(need, f"translator.{code}").targets[code] = asdict(lang.codes)
     return list(needs.values())
 
 
@@ -148,7 +165,15 @@ def dry_run(cfg: DictConfig) -> int:
     records = f" ({count} records)" if count is not None else ""
     print(f"input: {cfg.source.kind} {input_path(cfg.source)}{records}", flush=True)
     missing = []
-    for need in needed_models(cfg):
+    needs = needed_models(
+        summarizer_config(cfg),
+        target_languages(cfg),
+        cfg.source.lang,
+        translator=translator_override(cfg),
+        summary_overrides=generation_overrides(cfg, "summary"),
+        translation_overrides=generation_overrides(cfg, "translation"),
+    )
+    for need in needs:
         line, present = describe_need(need, cfg.model_root)
         print(line, flush=True)
         if not present:

@@ -253,7 +253,7 @@ def finish_version(
     stop = stop or Stop()
     remove_leftovers(version_dir)
     (version_dir / RECORDS).touch()  # an allowed empty input still has its (empty) records
-    tally = tally_version(version_dir, evaluation_settings(claim["config"]))
+    tally = tally_version(version_dir, evaluation_settings(claim["config"].get("evaluation")))
     counts = tally.counts
     extra = dict(metrics_extra or {})
     stages = extra.pop("stage_seconds", {})

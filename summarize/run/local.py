@@ -22,6 +22,7 @@ from omegaconf import DictConfig
 from summarize.config import validate
 from summarize.generate.models import pick_device
 from summarize.records import Article, RecordError
+from summarize.run.build import build_job
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
 from summarize.run.faults import fault_point
 from summarize.run.finish import Finished, finish_version, remove_leftovers
@@ -120,7 +121,9 @@ def _start_and_write(cfg: DictConfig, job_dir: Path) -> RunResult:
         previous = PreviousRecords(
             finished[-1] / RECORDS if finished and cfg.run.incremental else None
         )
-        job = Job(cfg, previous)  # loads models: any failure happens before a version is claimed
+        job = build_job(
+            cfg, previous
+        )  # loads models: any failure happens before a version is claimed
         stop.check(None)
         done: set[str] = set()
         if cfg.run.resume:

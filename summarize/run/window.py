@@ -10,19 +10,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import torch
-from omegaconf import DictConfig, OmegaConf
-
-from summarize.evaluate.record import RecordEvaluator, evaluation_settings
-from summarize.generate.models import ModelCache, pick_device, pick_dtype
+from summarize.choices import Task
+from summarize.config import ChunkingConfig
+from summarize.evaluate.record import RecordEvaluator
+from summarize.generate.models import ModelCache
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
 from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
 from summarize.run.record import build_record
 from summarize.run.reuse import PreviousRecords
 from summarize.source.screening import Screen
-from summarize.summarise.build import Summariser, build_summariser
+from summarize.summarise.build import Summariser
 from summarize.translate.translator import TranslatorSet
 
 log = logging.getLogger("summarize")
@@ -56,48 +56,53 @@ def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
     return results
 
 
+@dataclass(frozen=True)
+class JobSettings:
+    """What the job itself reads of the config (its steps are built with their own settings)."""
+
+    task: Task = Task.summarize
+    targets: tuple[str, ...] = ()  # the languages asked for with +lang
+    translate_article: bool = False  # task=summarize: translate the article too
+    # With the summariser's model and settings, what a summary's key depends on.
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    max_reduce_levels: int = 8
+    html: bool = True
+
+
 class Job:
+    """One window of articles at a time through screen, summariser, translators and evaluator.
+
+    Built from the config by ``summarize.run.build.build_job``; a test builds one from parts."""
+
     def __init__(
-        self, cfg: DictConfig, previous: PreviousRecords | None = None, dedupe: bool = True
+        self,
+        settings: JobSettings,
+        *,
+        models: ModelCache,
+        summariser: Summariser | None,
+        translators: TranslatorSet,
+        screen: Screen,
+        evaluator: RecordEvaluator,
+        runtime: dict[str, Any],
+        previous: PreviousRecords | None = None,
     ) -> None:
-        self.cfg = cfg
-        torch.manual_seed(cfg.runtime.seed)
-        if cfg.runtime.threads:
-            torch.set_num_threads(cfg.runtime.threads)
-        device = pick_device(cfg.runtime.device)
-        self.models = ModelCache(
-            model_root=cfg.model_root,
-            device=device,
-            dtype=pick_dtype(cfg.runtime.dtype, device),
-            allow_pickle=cfg.model.allow_pickle,
-            trust_remote_code=cfg.model.trust_remote_code,
-            hash_weights=cfg.model.hash_weights,
-            quantize=cfg.runtime.quantize,
-            convert_to_safetensors=cfg.model.convert_to_safetensors,
-            # CTranslate2 decodes with the converted model: the torch copy is never built.
-            load_weights=cfg.runtime.backend != "ct2",
-        )
-        self.summariser: Summariser | None = (
-            build_summariser(cfg, self.models) if cfg.task == "summarize" else None
-        )
-        self.translators = TranslatorSet(cfg, self.models)
-        self.translators.preload(cfg.source.lang)  # the common pair fails here, before any reading
+        """``summariser``: None for task=translate; ``runtime``: the resolved backend, dtype,
+        device and quantisation (part of every key)."""
+        self.settings = settings
+        self.models = models
+        self.summariser = summariser
+        self.translators = translators
         self.previous = previous or PreviousRecords(None)
-        self.screen = Screen(cfg, dedupe=dedupe)
-        self.evaluator = RecordEvaluator(evaluation_settings(cfg))
-        runtime = {
-            "backend": cfg.runtime.backend,
-            "dtype": cfg.runtime.dtype,
-            "device": str(device),
-            "quantize": cfg.runtime.quantize,
-        }
+        self.screen = screen
+        self.evaluator = evaluator
+        runtime = dict(runtime)
         self.summary_fingerprint = digest(
             "summary",
             PIPELINE_VERSION,
             self._summariser_fingerprint(),
-            OmegaConf.to_container(cfg.chunking),
-            cfg.generation.max_reduce_levels,
-            cfg.source.html,
+            asdict(settings.chunking),
+            settings.max_reduce_levels,
+            settings.html,
             runtime,
         )
         self._translation_fingerprints: dict[tuple[str, str], str] = {}
@@ -112,10 +117,10 @@ class Job:
         generator = getattr(self.summariser, "generator", None)
         if generator is not None:
             return model_fingerprint(generator.loaded, generator.settings)
-        return {
-            "extractive": self.cfg.summarizer.method,
-            "sentences": self.cfg.summarizer.sentences,
-            "words": self.cfg.summarizer.words,
+        return {  # extractive: its method and limits (task=translate: none, never used)
+            "extractive": getattr(self.summariser, "method", None),
+            "sentences": getattr(self.summariser, "sentences", None),
+            "words": getattr(self.summariser, "words", None),
         }
 
     def translation_fingerprint(self, source: str, target: str) -> str:
@@ -166,14 +171,14 @@ class Job:
             w.summary = result
 
     def _targets(self, w: Work) -> list[str]:
-        if self.cfg.task == "translate" and w.article.target_lang:
-            if w.article.target_lang in self.cfg.langs:
+        if self.settings.task == Task.translate and w.article.target_lang:
+            if w.article.target_lang in self.settings.targets:
                 return [w.article.target_lang]
             w.notes.append(
                 f"target_lang {w.article.target_lang} not requested (add +lang={w.article.target_lang})"
             )
             return []
-        return list(self.cfg.langs)
+        return list(self.settings.targets)
 
     def _translate(self, work: list[Work]) -> None:
         jobs: dict[tuple[str, str, str], list[tuple[Work, str]]] = {}
@@ -182,10 +187,10 @@ class Job:
                 continue
             parts = (
                 [("summary", w.summary.text)]
-                if self.cfg.task == "summarize"
+                if self.settings.task == Task.summarize
                 else [("article", w.text)]
             )
-            if self.cfg.task == "summarize" and self.cfg.translate.article:
+            if self.settings.task == Task.summarize and self.settings.translate_article:
                 parts.append(("article", w.text))
             for target in self._targets(w):
                 for part, text in parts:
@@ -293,7 +298,7 @@ class Job:
                 generator.loaded.describe()
                 if generator
                 else {
-                    "name_or_path": f"extractive:{self.cfg.summarizer.method}",
+                    "name_or_path": f"extractive:{getattr(self.summariser, 'method', None)}",
                     "revision": None,
                     "weights_sha256": None,
                     "family": "extractive",
