@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -67,6 +67,13 @@ class JobSettings:
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
     max_reduce_levels: int = 8
     html: bool = True
+
+
+def _attribute_seconds(seconds: float, target: str, items: list[tuple[Work, str]]) -> None:
+    """A batch's time, shared among its articles by their share of its characters."""
+    total = sum(len(text) for _, text in items) or 1
+    for w, text in items:
+        w.translate_s[target] = w.translate_s.get(target, 0.0) + seconds * len(text) / total
 
 
 class Job:
@@ -180,62 +187,73 @@ class Job:
             return []
         return list(self.settings.targets)
 
-    def _translate(self, work: list[Work]) -> None:
-        jobs: dict[tuple[str, str, str], list[tuple[Work, str]]] = {}
+    def _parts(self, w: Work, summary: ArticleSummary) -> list[tuple[str, str]]:
+        """(part, text) to translate: the summary (task=translate: the article itself), and
+        with translate.article the article too."""
+        if self.settings.task != Task.summarize:
+            return [("article", w.text)]
+        parts = [("summary", summary.text)]
+        if self.settings.translate_article:
+            parts.append(("article", w.text))
+        return parts
+
+    def _requested(self, work: list[Work]) -> Iterator[tuple[Work, str, str, str]]:
+        """(article, target, part, text) for every translation the window asks for."""
         for w in work:
             if isinstance(w.summary, Exception) or w.summary is None:
                 continue
-            parts = (
-                [("summary", w.summary.text)]
-                if self.settings.task == Task.summarize
-                else [("article", w.text)]
-            )
-            if self.settings.task == Task.summarize and self.settings.translate_article:
-                parts.append(("article", w.text))
             for target in self._targets(w):
-                for part, text in parts:
-                    base = w.summary_key if part == "summary" else w.sha256
-                    try:  # loads the pair's model on first use: a missing one fails this record
-                        fingerprint = self.translation_fingerprint(w.article.lang, target)
-                    except Exception as exc:
-                        w.translated[(target, part)] = exc
-                        continue
-                    key = digest(base, part, target, fingerprint)
-                    w.translation_keys[(target, part)] = key
-                    previous = self.previous.get(key)
-                    if previous is not None:
-                        reused = (previous.get("translations") or {}).get(target, {}).get(part)
-                        if (
-                            reused is not None
-                            and (previous.get("keys") or {})
-                            .get("translations", {})
-                            .get(target, {})
-                            .get(part)
-                            == key
-                        ):
-                            w.translated[(target, part)] = (reused, [])
-                            w.reused_translations.add((target, part))
-                            continue
-                    if w.article.lang == target:
-                        w.translated[(target, part)] = (text, [])
-                        continue
-                    jobs.setdefault((w.article.lang, target, part), []).append((w, text))
-        for (source, target, part), items in jobs.items():
-            started = time.perf_counter()
+                for part, text in self._parts(w, w.summary):
+                    yield w, target, part, text
 
-            def batch(
-                chunk: Sequence[tuple[Work, str]], source: str = source, target: str = target
-            ) -> list[Any]:
-                return self.translators.get(source, target).translate([text for _, text in chunk])
+    def _key(self, w: Work, target: str, part: str) -> str | None:
+        """The translation's key: its text's key and the pair's translator. None when the pair's
+        model failed to load (loaded on first use): that fails this record alone."""
+        base = w.summary_key if part == "summary" else w.sha256
+        try:
+            fingerprint = self.translation_fingerprint(w.article.lang, target)
+        except Exception as exc:
+            w.translated[(target, part)] = exc
+            return None
+        key = w.translation_keys[(target, part)] = digest(base, part, target, fingerprint)
+        return key
 
-            for (w, _), result in zip(
-                items, _retry_each(f"translating {source}->{target}", batch, items), strict=True
-            ):
-                w.translated[(target, part)] = result
-            seconds = time.perf_counter() - started
-            total = sum(len(text) for _, text in items) or 1
-            for w, text in items:  # a batch's time is attributed by share of characters
-                w.translate_s[target] = w.translate_s.get(target, 0.0) + seconds * len(text) / total
+    def _reuse(self, w: Work, target: str, part: str, key: str) -> bool:
+        """Take an earlier version's translation made under the same key, if there is one."""
+        reused = self.previous.translation(key, target, part)
+        if reused is None:
+            return False
+        w.translated[(target, part)] = (reused, [])
+        w.reused_translations.add((target, part))
+        return True
+
+    def _translate(self, work: list[Work]) -> None:
+        batches: dict[tuple[str, str, str], list[tuple[Work, str]]] = {}
+        for w, target, part, text in self._requested(work):
+            key = self._key(w, target, part)
+            if key is None or self._reuse(w, target, part, key):
+                continue
+            if w.article.lang == target:  # already in the target language: the text itself
+                w.translated[(target, part)] = (text, [])
+                continue
+            batches.setdefault((w.article.lang, target, part), []).append((w, text))
+        for (source, target, part), items in batches.items():
+            self._translate_batch(source, target, part, items)
+
+    def _translate_batch(
+        self, source: str, target: str, part: str, items: list[tuple[Work, str]]
+    ) -> None:
+        """One pair's texts in one go (one by one when the batch fails); each article gets its
+        share of the time."""
+        started = time.perf_counter()
+
+        def batch(chunk: Sequence[tuple[Work, str]]) -> list[Any]:
+            return self.translators.get(source, target).translate([text for _, text in chunk])
+
+        results = _retry_each(f"translating {source}->{target}", batch, items)
+        for (w, _), result in zip(items, results, strict=True):
+            w.translated[(target, part)] = result
+        _attribute_seconds(time.perf_counter() - started, target, items)
 
     # -- the window -----------------------------------------------------------------------------
 

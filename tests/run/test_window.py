@@ -11,9 +11,9 @@ from summarize.choices import ExtractiveMethod, LanguageCheck
 from summarize.config import load_lang_config
 from summarize.evaluate.record import EvaluationSettings, RecordEvaluator
 from summarize.generate.models import ModelCache
-from summarize.records import Article
+from summarize.records import Article, Work
 from summarize.run.reuse import PreviousRecords
-from summarize.run.window import Job, JobSettings
+from summarize.run.window import Job, JobSettings, _attribute_seconds
 from summarize.source.screening import Screen
 from summarize.summarise.extractive import ExtractiveSummariser
 from summarize.translate.translator import TranslatorSet
@@ -67,3 +67,33 @@ def test_a_job_reuses_what_an_earlier_version_wrote_with_the_same_keys(tmp_path:
     assert other["keys"]["summary"] != first[0]["keys"]["summary"]
     assert other["reused"]["summary"] is False
     assert other["summary"] == "The council met on Tuesday. Members agreed to fund two schools."
+
+
+def test_a_batch_s_time_is_shared_by_characters() -> None:
+    def work(text: str) -> Work:
+        article = Article(id=text, text=text, lang="en", origin="x")
+        return Work(article, text, "s", "k", [], 0.0, translate_s={"fr": 0.5})
+
+    short, long = work("ab"), work("abcd")
+    _attribute_seconds(3.0, "fr", [(short, "ab"), (long, "abcd")])
+    assert (short.translate_s["fr"], long.translate_s["fr"]) == (1.5, 2.5)
+
+
+def test_an_earlier_translation_is_taken_only_under_its_own_key(tmp_path: Path) -> None:
+    records = [
+        {
+            "error": None,
+            "keys": {"summary": "s1", "translations": {"fr": {"summary": "t1", "article": "t2"}}},
+            "translations": {"fr": {"summary": "Le chat.", "article": None}},
+        },
+        {"error": None, "keys": {"translations": {"de": {"summary": "t3"}}}, "translations": {}},
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    previous = PreviousRecords(path)
+    assert previous.translation("t1", "fr", "summary") == "Le chat."
+    assert previous.translation("t1", "fr", "article") is None  # its key for that part is t2
+    assert previous.translation("t2", "fr", "article") is None  # held no text
+    assert previous.translation("s1", "fr", "summary") is None  # the summary's key, not t1
+    assert previous.translation("t3", "de", "summary") is None  # no translations written
+    assert previous.translation("t9", "fr", "summary") is None
