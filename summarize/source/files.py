@@ -156,12 +156,10 @@ def text_files(
 
 
 def file_identity(path: Path) -> dict[str, Any]:
-    """size, mtime and inode from one stat taken before the sha256 (streamed, 1 MiB at a time)."""
+    """size, mtime and inode from one stat taken before the sha256 (streamed)."""
     stat = path.stat()
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
+        digest = hashlib.file_digest(handle, "sha256")
     return {
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
