@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from omegaconf.errors import (
     ConfigKeyError,
     MissingMandatoryValue,
     OmegaConfBaseException,
+    ValidationError,
 )
 
 EXIT_USAGE = 2
@@ -148,6 +150,18 @@ def swept_keys(argv: list[str]) -> set[str]:
     return {o.key_or_group for o in parsed if o.is_sweep_override()}
 
 
+def choices_of(full_key: str, schema: Any) -> list[str] | None:
+    """The allowed values of a setting that is a choice (an Enum field of the schema), else None."""
+    parent, _, name = str(full_key).rpartition(".")
+    node = OmegaConf.select(schema, parent) if parent else schema
+    if not isinstance(node, DictConfig) or name not in node:
+        return None
+    kind = OmegaConf.get_type(node, name)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return [str(member.value) for member in kind]
+    return None
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), text)
 
@@ -175,6 +189,17 @@ def one_line(exc: BaseException, schema: Any = None) -> str:
     cause = exc.__cause__
     if isinstance(cause, _UNKNOWN_KEY) and cause.full_key and schema is not None:
         return unknown_key_message(cause.full_key, schema)
+    choices = (
+        choices_of(cause.full_key, schema)
+        if isinstance(cause, ValidationError) and cause.full_key and schema is not None
+        else None
+    )
+    if choices and isinstance(cause, ValidationError):
+        value = str(cause.value)
+        return (
+            f"{cause.full_key}={value}: not a choice{_hint(value, choices)}; choose one of "
+            f"{', '.join(choices)}"
+        )
     if isinstance(cause, OmegaConfBaseException) and cause.full_key:
         return f"{cause.full_key}: {_first_line(str(cause))}"
     message = str(exc)

@@ -15,6 +15,20 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
+from summarize.choices import (
+    Backend,
+    DuplicateIds,
+    EncodingErrors,
+    ExtractiveMethod,
+    LanguageCheck,
+    Quantize,
+    RougeTokenizer,
+    RunnerKind,
+    SourceKind,
+    SummarizerKind,
+    Task,
+)
+
 # The schema of generation.* lives beside the rules that apply it (one order of settings).
 from summarize.generate.settings import GenerationConfig, GenerationSettings  # noqa: F401
 
@@ -36,7 +50,7 @@ class FieldMap:
 
 @dataclass
 class SourceConfig:
-    kind: str = "text"  # auto | text | jsonl | csv | parquet | hf (auto: from source.path)
+    kind: SourceKind = SourceKind.auto  # auto: a folder is text, a file is read by its name
     # File, folder or saved dataset; null means the sample article shipped with the package.
     path: str | None = None
     # text: file name suffixes read from the folder.
@@ -49,13 +63,13 @@ class SourceConfig:
     fields: FieldMap = field(default_factory=FieldMap)
     limit: int | None = None
     # Input bytes that are not UTF-8: "replace" decodes with U+FFFD and records it, "strict" rejects.
-    encoding_errors: str = "replace"
+    encoding_errors: EncodingErrors = EncodingErrors.replace
     html: bool = True  # convert HTML to text when an article looks like HTML
     # A second record with an id already seen: "error" (an error record) or "suffix" (id#2).
-    duplicate_ids: str = "error"
+    duplicate_ids: DuplicateIds = DuplicateIds.error
     # Declared language vs detected (lingua): "process" (note it), "skip" (error record) or
     # "route" (process as the detected language). "off" skips detection.
-    language_check: str = "process"
+    language_check: LanguageCheck = LanguageCheck.process
     # jsonl/csv: "gzip" reads a gzip-compressed file as it is.
     compression: str = "none"
     # A record whose text is longer is an error record (record_too_large), never held whole.
@@ -68,7 +82,7 @@ class SourceConfig:
 
 @dataclass
 class SummarizerConfig:
-    kind: str = "seq2seq"  # seq2seq | extractive
+    kind: SummarizerKind = SummarizerKind.seq2seq
     name_or_path: str | None = None
     revision: str | None = None
     prefix: str | None = None  # task prefix; null: the checkpoint's (T5 "summarize: ")
@@ -76,7 +90,7 @@ class SummarizerConfig:
     languages: list[str] | None = None  # languages it summarises; null: any
     license: str | None = None
     # extractive only
-    method: str = "lead_words"  # lead_words | lead | centroid
+    method: ExtractiveMethod = ExtractiveMethod.lead_words
     sentences: int = 3  # at most this many sentences (lead: exactly the first this many)
     words: int | None = 70  # lead_words, centroid: stop once the summary has this many words
 
@@ -132,8 +146,8 @@ class RuntimeConfig:
     batch_tokens: int = 8192  # padded input tokens per generate() batch
     window_articles: int = 32  # articles whose chunks are batched together
     seed: int = 0
-    quantize: str = "none"  # none | dynamic_int8 (CPU only: torch dynamic quantisation of Linear)
-    backend: str = "torch"  # torch | ct2 (CTranslate2, converted once into ct2_cache_dir)
+    quantize: Quantize = Quantize.none
+    backend: Backend = Backend.torch
     ct2_compute_type: str = "auto"  # auto: int8 on CPU, int8_float16 on CUDA
     ct2_cache_dir: str | None = None  # null: ~/.cache/summarize/ct2
 
@@ -188,7 +202,7 @@ class ShardConfig:
 
 @dataclass
 class RunnerConfig:
-    kind: str = "local"  # local | ray
+    kind: RunnerKind = RunnerKind.local
     # ray: "auto" joins a running cluster (ray start --head ...); null starts Ray on this machine.
     address: str | None = None
     concurrency: int = 1  # model actors (each loads the models once)
@@ -199,9 +213,7 @@ class RunnerConfig:
 
 @dataclass
 class EvaluationConfig:
-    rouge_tokenizer: str = (
-        "unicode"  # unicode (right for every language) | compat (published tables)
-    )
+    rouge_tokenizer: RougeTokenizer = RougeTokenizer.unicode
     rouge_stemmer: bool | None = None  # null: Porter stemming for English only
     bleu_tokenize: str = "13a"
     bootstrap: int = 1000
@@ -216,7 +228,7 @@ class TranslateConfig:
 
 @dataclass
 class Config:
-    task: str = "summarize"  # summarize | translate
+    task: Task = Task.summarize
     source: SourceConfig = field(default_factory=SourceConfig)
     summarizer: SummarizerConfig = field(default_factory=SummarizerConfig)
     # Set to use one translator for every target language; null: each language's own preset.
@@ -250,21 +262,11 @@ def register_configs() -> None:
     ConfigStore.instance().store(name="summarize_schema", node=Config)
 
 
-KNOWN_SOURCES = ("auto", "text", "jsonl", "csv", "parquet", "hf")
-
-
 def validate(cfg: Any) -> None:
-    """Checks the schema cannot express; messages say what to change."""
-    if cfg.task not in ("summarize", "translate"):
-        raise ValueError(f"task={cfg.task!r}: use task=summarize or task=translate")
-    if cfg.source.kind not in KNOWN_SOURCES:
-        raise ValueError(
-            f"source.kind={cfg.source.kind!r}: choose one of {', '.join(KNOWN_SOURCES)}"
-        )
+    """Checks the schema cannot express (choices are Enums: OmegaConf refuses a wrong one when
+    composing); messages say what to change."""
     if cfg.source.kind not in ("auto", "text") and not cfg.source.path:
         raise ValueError(f"source={cfg.source.kind} needs a path: add source.path=FILE")
-    if cfg.summarizer.kind not in ("seq2seq", "extractive"):
-        raise ValueError(f"summarizer.kind={cfg.summarizer.kind!r}: use seq2seq or extractive")
     if (
         cfg.task == "summarize"
         and cfg.summarizer.kind == "seq2seq"
@@ -275,39 +277,21 @@ def validate(cfg: Any) -> None:
         )
     if cfg.task == "translate" and not cfg.langs:
         raise ValueError("task=translate needs a target language: add +lang=fa (or +lang=[fa,fr])")
-    if cfg.summarizer.method not in ("lead_words", "lead", "centroid"):
-        raise ValueError(
-            f"summarizer.method={cfg.summarizer.method!r}: use lead_words, lead or centroid"
-        )
     if cfg.summarizer.sentences < 1 or (
         cfg.summarizer.words is not None and cfg.summarizer.words < 1
     ):
         raise ValueError("summarizer.sentences must be >= 1 and summarizer.words >= 1 (or null)")
     if cfg.runtime.batch_tokens < 64 or cfg.runtime.window_articles < 1:
         raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
-    if cfg.runtime.backend not in ("torch", "ct2"):
-        raise ValueError(f"runtime.backend={cfg.runtime.backend!r}: use torch or ct2")
-    if cfg.source.duplicate_ids not in ("error", "suffix"):
-        raise ValueError("source.duplicate_ids must be error or suffix")
-    if cfg.source.language_check not in ("process", "skip", "route", "off"):
-        raise ValueError("source.language_check must be process, skip, route or off")
-    if cfg.runner.kind not in ("local", "ray"):
-        raise ValueError(f"runner={cfg.runner.kind!r}: use runner=local or runner=ray")
     if not 0 <= cfg.shard.index < cfg.shard.count:
         raise ValueError(
             f"shard.index={cfg.shard.index} must be in [0, shard.count={cfg.shard.count})"
         )
-    if cfg.runtime.quantize not in ("none", "dynamic_int8"):
-        raise ValueError("runtime.quantize must be none or dynamic_int8")
-    if cfg.evaluation.rouge_tokenizer not in ("unicode", "compat"):
-        raise ValueError("evaluation.rouge_tokenizer must be unicode or compat")
     missing = sorted(OmegaConf.missing_keys(cfg)) if isinstance(cfg, DictConfig) else []
     if missing:
         raise ValueError(
             f"missing config value(s): {', '.join(missing)}; set them on the command line, e.g. {missing[0]}=..."
         )
-    if cfg.source.encoding_errors not in ("replace", "strict"):
-        raise ValueError("source.encoding_errors must be replace or strict")
 
 
 def _conf_dir() -> Path:

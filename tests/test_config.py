@@ -1,6 +1,10 @@
 """Every config option composes against the schema; typos fail with the key's name."""
 
-from collections.abc import Callable
+import dataclasses
+import re
+import typing
+from collections.abc import Callable, Iterator
+from enum import Enum
 
 import pytest
 from hydra.errors import ConfigCompositionException
@@ -81,7 +85,53 @@ def test_extractive_defaults_to_lead_words_under_a_word_budget(
         70,
     )
     validate(make_config("summarizer=extractive", "summarizer.words=null"))
-    with pytest.raises(ValueError, match="lead_words, lead or centroid"):
-        validate(make_config("summarizer=extractive", "summarizer.method=textrank"))
+    with pytest.raises(ConfigCompositionException) as refused:
+        make_config("summarizer=extractive", "summarizer.method=textrank")
+    assert "lead_words, lead, centroid" in str(refused.value.__cause__)
     with pytest.raises(ValueError, match="summarizer.words"):
         validate(make_config("summarizer=extractive", "summarizer.words=0"))
+
+
+def choice_fields(schema: type, prefix: str = "") -> Iterator[tuple[str, type[Enum]]]:
+    for name, kind in typing.get_type_hints(schema).items():
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            yield f"{prefix}{name}", kind
+        elif dataclasses.is_dataclass(kind):
+            yield from choice_fields(kind, f"{prefix}{name}.")
+
+
+def test_choices_are_enums_whose_names_are_their_values() -> None:
+    """OmegaConf converts a command-line string by member name: names must equal values, so
+    `source.kind=text` works and the resolved config holds the same strings as before."""
+    fields = dict(choice_fields(Config))
+    assert {
+        "task",
+        "source.kind",
+        "source.encoding_errors",
+        "source.duplicate_ids",
+        "source.language_check",
+        "summarizer.kind",
+        "summarizer.method",
+        "runtime.quantize",
+        "runtime.backend",
+        "runner.kind",
+        "evaluation.rouge_tokenizer",
+    } <= set(fields)
+    for kind in fields.values():
+        assert [m.name for m in kind] == [m.value for m in kind]
+        for member in kind:  # still a full str: no member hides a str method (translate, replace)
+            assert member.translate({}) == member.replace("", "") == member.value
+            assert re.escape(member) == re.escape(member.value)
+
+
+def test_a_wrong_choice_is_refused_when_composing_with_the_choices(
+    make_config: Callable[..., DictConfig],
+) -> None:
+    from summarize.cli import one_line
+
+    with pytest.raises(ConfigCompositionException) as refused:
+        make_config("source.language_check=maybe")
+    line = one_line(refused.value, OmegaConf.structured(Config))
+    assert line == (
+        "source.language_check=maybe: not a choice; choose one of process, skip, route, off"
+    )

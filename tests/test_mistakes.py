@@ -46,6 +46,9 @@ MISTAKES = [
     (["+lang=fa", "+langs.fa.nme=x", "summarizer=extractive"], ["did you mean langs.fa.name?"]),
     (["+colour=red", "summarizer=extractive"], ["colour is not a setting"]),
     (["runtime.batch_tokens=many"], ["runtime.batch_tokens", "many"]),
+    # A wrong choice is refused while composing, with the choices listed.
+    (["task=summarise"], ["task=summarise", "did you mean summarize?", "summarize, translate"]),
+    (["runtime.backend=onnx"], ["runtime.backend=onnx", "choose one of torch, ct2"]),
     (["+lang=[fa,fr"], ["'+lang=[fa,fr]'"]),
     (["source=jsonl", "source.path=missing.jsonl", "summarizer=extractive"], ["source.path"]),
     (["source.path=missing-folder", "summarizer=extractive"], ["source.path"]),

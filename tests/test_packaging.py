@@ -108,3 +108,48 @@ def test_installed_wheel_runs_from_an_empty_folder(wheel: Path, tmp_path: Path) 
     version = Path(result.stdout.strip())
     assert version == empty / "outputs" / "summarize" / "v0001"
     assert json.loads((version / "manifest.json").read_text("utf-8"))["status"] == "complete"
+
+
+def _imported_modules() -> set[str]:
+    """Top-level names of every module summarize imports, deferred imports included."""
+    import ast
+
+    found: set[str] = set()
+    for path in (REPO / "summarize").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"summarize"}
+
+
+def _requirement_name(requirement: str) -> str:
+    name = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert name, requirement
+    return re.sub(r"[-_.]+", "-", name.group(0)).lower()
+
+
+def test_every_package_imported_directly_is_declared() -> None:
+    """A module summarize imports must be a declared requirement (runtime or an extra), not
+    something another dependency happens to pull in today."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    extras = [
+        r
+        for group, reqs in project["optional-dependencies"].items()
+        if group != "dev"
+        for r in reqs
+    ]
+    declared = {_requirement_name(r) for r in [*project["dependencies"], *extras]}
+    providers = importlib.metadata.packages_distributions()
+    undeclared = {}
+    for module in sorted(_imported_modules()):
+        if module not in providers:
+            pytest.fail(f"{module} is imported but not installed in this environment")
+        names = {_requirement_name(d) for d in providers[module]}
+        if not names & declared:
+            undeclared[module] = sorted(names)
+    assert undeclared == {}

@@ -23,11 +23,11 @@ class EvaluationSettings:
     langid: bool = True
 
 
-def evaluation_settings(cfg: Any) -> EvaluationSettings:
-    """From the `evaluation` config node (a DictConfig or a plain mapping from a manifest)."""
+def evaluation_settings(evaluation: Any) -> EvaluationSettings:
+    """From the ``evaluation`` config node (a DictConfig, or a plain mapping from a manifest)."""
     from omegaconf import OmegaConf
 
-    node = cfg.evaluation if hasattr(cfg, "evaluation") else cfg.get("evaluation", {})
+    node = evaluation if evaluation is not None else {}
     values = OmegaConf.to_container(node) if OmegaConf.is_config(node) else dict(node)
     return EvaluationSettings(**{str(k): v for k, v in values.items()})  # type: ignore[union-attr]
 

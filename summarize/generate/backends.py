@@ -59,7 +59,7 @@ def make_generator(
         from summarize.generate.ct2 import CT2Generator
     except ImportError as exc:  # raised by ctranslate2 itself, imported inside the module
         raise ImportError(
-            "runtime.backend=ct2 needs CTranslate2: pip install 'ctranslate2>=4.8,<5'"
+            "runtime.backend=ct2 needs CTranslate2: pip install 'ctranslate2>=4.8.5,<5'"
         ) from exc
     return CT2Generator(
         loaded,

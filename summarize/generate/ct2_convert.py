@@ -48,10 +48,12 @@ def _files_sha256(location: Path) -> str:
         path = location / name
         if path.is_file():
             digest.update(name.encode())
-            digest.update(path.read_bytes())
+            with path.open("rb") as handle:
+                hashlib.file_digest(handle, lambda: digest)
     for path in sorted([*location.glob("*.spm"), *location.glob("*.model")]):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        with path.open("rb") as handle:
+            hashlib.file_digest(handle, lambda: digest)
     return digest.hexdigest()
 
 

@@ -52,8 +52,13 @@ def hub_endpoint() -> str:
 
 
 def hub_reachable(timeout_s: float = 3.0) -> bool:
-    """A TCP connection to the Hub within ``timeout_s`` (transformers would retry for minutes)."""
-    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
+    """A TCP connection to the Hub within ``timeout_s`` (transformers would retry for minutes).
+
+    Never tried in huggingface_hub's offline mode: HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE set to
+    1, ON, YES or TRUE when it was imported, read by huggingface_hub itself."""
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
         return False
     host_port = hub_endpoint().split("//", 1)[-1].split("/", 1)[0]
     host, _, port = host_port.partition(":")

@@ -75,8 +75,7 @@ def _hash_files(files: list[Path]) -> str:
     for file in files:
         digest.update(file.name.encode())
         with file.open("rb") as handle:
-            while block := handle.read(1 << 22):
-                digest.update(block)
+            hashlib.file_digest(handle, lambda: digest)  # streams the file into the one digest
     return digest.hexdigest()
 
 

@@ -134,7 +134,8 @@ def describe_models(cfg: DictConfig, job: Any) -> dict[str, Any]:
 
 
 def build_claim(cfg: DictConfig, job: Any, inputs: dict[str, Any]) -> dict[str, Any]:
-    config = cast(dict[str, Any], OmegaConf.to_container(cfg, resolve=True))
+    # Choices (StrEnum) as plain strings: the claim and manifest hold what the user typed.
+    config = cast(dict[str, Any], OmegaConf.to_container(cfg, resolve=True, enum_to_str=True))
     return {
         "format": FORMAT,
         "claimed_at": datetime.now(UTC).isoformat(),

@@ -229,7 +229,9 @@ def _tally_whole(version_dir: Path, claim: dict[str, Any]) -> Tally:
     try:
         # With the digest taken when reading ended, duplicates were refused by the resume that
         # read the records back (a set of keys per article is held only where it is needed).
-        tally = tally_version(version_dir, evaluation_settings(claim["config"]), not written)
+        tally = tally_version(
+            version_dir, evaluation_settings(claim["config"].get("evaluation")), not written
+        )
         if written and (tally.records_sha256, tally.read) != (written["sha256"], written["lines"]):
             raise diagnose(path, written["lines"], ".claim.json")
     except Damaged as damaged:

@@ -27,6 +27,7 @@ from summarize.config import validate
 from summarize.generate.batching import BatchesStopped
 from summarize.generate.devices import pick_device
 from summarize.records import Article, RecordError
+from summarize.run.build import build_job
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
 from summarize.run.finish import Finished, finish_version
 from summarize.run.keys import input_key, shard_of
@@ -144,7 +145,7 @@ def _start_and_write(cfg: DictConfig, job_dir: Path, languages: list[str] | None
         )
         # Config, tokenizers and weight hashes: what the keys need. The weights load when a key
         # misses, so a rerun with nothing new loads none and a resume is checked before any load.
-        job = Job(cfg, previous, source_langs=languages)
+        job = build_job(cfg, previous, source_langs=languages)
         stop.check(None)
         done: set[str] = set()
         if cfg.run.resume:

@@ -21,8 +21,8 @@ from omegaconf import DictConfig
 
 from summarize.config import source_language
 from summarize.records import RecordError
+from summarize.run.build import build_screen
 from summarize.source.readers import read_source
-from summarize.source.screening import Screen
 
 SAMPLE = 64
 UNSUPPORTED = "unsupported_language"
@@ -32,7 +32,7 @@ def input_languages(cfg: DictConfig) -> list[str]:
     """The languages the first ``SAMPLE`` articles will be processed in, most frequent first
     (the configured source language when none could be read); ValueError in one line when more
     than ``run.max_failure_ratio`` of them cannot be processed in their language."""
-    screen = Screen(cfg, dedupe=False)
+    screen = build_screen(cfg, dedupe=False)
     found: Counter[str] = Counter()
     refused: list[RecordError] = []
     for item in islice(read_source(cfg.source), SAMPLE):

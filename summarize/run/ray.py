@@ -28,12 +28,12 @@ class _JobActor:
         from pathlib import Path
 
         from summarize.config import Config
+        from summarize.run.build import build_job
         from summarize.run.reuse import PreviousRecords
-        from summarize.run.window import Job
 
         cfg = OmegaConf.merge(OmegaConf.structured(Config), config)
         previous = PreviousRecords(Path(previous_records) if previous_records else None)
-        self.job = Job(cfg, previous, dedupe=False)  # type: ignore[arg-type]
+        self.job = build_job(cfg, previous, dedupe=False)  # type: ignore[arg-type]
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         out = []

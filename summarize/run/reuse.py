@@ -59,3 +59,15 @@ class PreviousRecords:
             handle.seek(self._offsets[key])
             record: dict[str, Any] = json.loads(handle.readline())
             return record
+
+    def translation(self, key: str, target: str, part: str) -> str | None:
+        """``part`` (summary or article) translated into ``target`` by the earlier record that
+        holds ``key``, when that record's own key for it is ``key``; else None."""
+        record = self.get(key)
+        if record is None:
+            return None
+        keys = (record.get("keys") or {}).get("translations") or {}
+        if (keys.get(target) or {}).get(part) != key:
+            return None
+        text: str | None = ((record.get("translations") or {}).get(target) or {}).get(part)
+        return text

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import torch
-from omegaconf import DictConfig, OmegaConf
-
-from summarize.config import source_language
-from summarize.evaluate.record import RecordEvaluator, evaluation_settings
-from summarize.generate.devices import pick_device, pick_dtype
+from summarize.choices import Task
+from summarize.config import ChunkingConfig
+from summarize.evaluate.record import RecordEvaluator
 from summarize.generate.models import ModelCache
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
 from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
@@ -25,7 +23,7 @@ from summarize.run.record import build_record
 from summarize.run.reuse import PreviousRecords
 from summarize.source.screening import Screen
 from summarize.store.record import ErrorRecord
-from summarize.summarise.build import Summariser, build_summariser
+from summarize.summarise.build import Summariser
 from summarize.translate.translator import TranslatorSet
 
 log = logging.getLogger("summarize")
@@ -59,57 +57,60 @@ def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
     return results
 
 
+@dataclass(frozen=True)
+class JobSettings:
+    """What the job itself reads of the config (its steps are built with their own settings)."""
+
+    task: Task = Task.summarize
+    targets: tuple[str, ...] = ()  # the languages asked for with +lang
+    translate_article: bool = False  # task=summarize: translate the article too
+    # With the summariser's model and settings, what a summary's key depends on.
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    max_reduce_levels: int = 8
+    html: bool = True
+
+
+def _attribute_seconds(seconds: float, target: str, items: list[tuple[Work, str]]) -> None:
+    """A batch's time, shared among its articles by their share of its characters."""
+    total = sum(len(text) for _, text in items) or 1
+    for w, text in items:
+        w.translate_s[target] = w.translate_s.get(target, 0.0) + seconds * len(text) / total
+
+
 class Job:
+    """One window of articles at a time through screen, summariser, translators and evaluator.
+
+    Built from the config by ``summarize.run.build.build_job``; a test builds one from parts."""
+
     def __init__(
         self,
-        cfg: DictConfig,
+        settings: JobSettings,
+        *,
+        models: ModelCache,
+        summariser: Summariser | None,
+        translators: TranslatorSet,
+        screen: Screen,
+        evaluator: RecordEvaluator,
+        runtime: dict[str, Any],
         previous: PreviousRecords | None = None,
-        dedupe: bool = True,
-        source_langs: list[str] | None = None,
     ) -> None:
-        self.cfg = cfg
-        torch.manual_seed(cfg.runtime.seed)
-        if cfg.runtime.threads:
-            torch.set_num_threads(cfg.runtime.threads)
-        device = pick_device(cfg.runtime.device)
-        self.models = ModelCache(
-            model_root=cfg.model_root,
-            device=device,
-            dtype=pick_dtype(cfg.runtime.dtype, device),
-            allow_pickle=cfg.model.allow_pickle,
-            trust_remote_code=cfg.model.trust_remote_code,
-            hash_weights=cfg.model.hash_weights,
-            quantize=cfg.runtime.quantize,
-            convert_to_safetensors=cfg.model.convert_to_safetensors,
-            # CTranslate2 decodes with the converted model: the torch copy is never built.
-            load_weights=cfg.runtime.backend != "ct2",
-            # Keys need the config, tokenizer and weights hash only: the weights load when a
-            # key misses (a rerun with nothing new loads none), or in warm().
-            lazy=True,
-        )
-        self.summariser: Summariser | None = (
-            build_summariser(cfg, self.models) if cfg.task == "summarize" else None
-        )
-        self.translators = TranslatorSet(cfg, self.models)
-        # The pairs of the languages found in the input's sample fail here, before any reading.
-        for source in source_langs or [source_language(cfg.source)]:
-            self.translators.preload(source)
+        """``summariser``: None for task=translate; ``runtime``: the resolved backend, dtype,
+        device and quantisation (part of every key)."""
+        self.settings = settings
+        self.models = models
+        self.summariser = summariser
+        self.translators = translators
         self.previous = previous or PreviousRecords(None)
-        self.screen = Screen(cfg, dedupe=dedupe)
-        self.evaluator = RecordEvaluator(evaluation_settings(cfg))
-        runtime = {
-            "backend": cfg.runtime.backend,
-            "dtype": cfg.runtime.dtype,
-            "device": str(device),
-            "quantize": cfg.runtime.quantize,
-        }
+        self.screen = screen
+        self.evaluator = evaluator
+        runtime = dict(runtime)
         self.summary_fingerprint = digest(
             "summary",
             PIPELINE_VERSION,
             self._summariser_fingerprint(),
-            OmegaConf.to_container(cfg.chunking),
-            cfg.generation.max_reduce_levels,
-            cfg.source.html,
+            asdict(settings.chunking),
+            settings.max_reduce_levels,
+            settings.html,
             runtime,
         )
         self._translation_fingerprints: dict[tuple[str, str], str] = {}
@@ -132,10 +133,10 @@ class Job:
         generator = getattr(self.summariser, "generator", None)
         if generator is not None:
             return model_fingerprint(generator.loaded, generator.settings)
-        return {
-            "extractive": self.cfg.summarizer.method,
-            "sentences": self.cfg.summarizer.sentences,
-            "words": self.cfg.summarizer.words,
+        return {  # extractive: its method and limits (task=translate: none, never used)
+            "extractive": getattr(self.summariser, "method", None),
+            "sentences": getattr(self.summariser, "sentences", None),
+            "words": getattr(self.summariser, "words", None),
         }
 
     def translation_fingerprint(self, source: str, target: str) -> str:
@@ -186,71 +187,82 @@ class Job:
             w.summary = result
 
     def _targets(self, w: Work) -> list[str]:
-        if self.cfg.task == "translate" and w.article.target_lang:
-            if w.article.target_lang in self.cfg.langs:
+        if self.settings.task == Task.translate and w.article.target_lang:
+            if w.article.target_lang in self.settings.targets:
                 return [w.article.target_lang]
             w.notes.append(
                 f"target_lang {w.article.target_lang} not requested (add +lang={w.article.target_lang})"
             )
             return []
-        return list(self.cfg.langs)
+        return list(self.settings.targets)
 
-    def _translate(self, work: list[Work]) -> None:
-        jobs: dict[tuple[str, str, str], list[tuple[Work, str]]] = {}
+    def _parts(self, w: Work, summary: ArticleSummary) -> list[tuple[str, str]]:
+        """(part, text) to translate: the summary (task=translate: the article itself), and
+        with translate.article the article too."""
+        if self.settings.task != Task.summarize:
+            return [("article", w.text)]
+        parts = [("summary", summary.text)]
+        if self.settings.translate_article:
+            parts.append(("article", w.text))
+        return parts
+
+    def _requested(self, work: list[Work]) -> Iterator[tuple[Work, str, str, str]]:
+        """(article, target, part, text) for every translation the window asks for."""
         for w in work:
             if isinstance(w.summary, Exception) or w.summary is None:
                 continue
-            parts = (
-                [("summary", w.summary.text)]
-                if self.cfg.task == "summarize"
-                else [("article", w.text)]
-            )
-            if self.cfg.task == "summarize" and self.cfg.translate.article:
-                parts.append(("article", w.text))
             for target in self._targets(w):
-                for part, text in parts:
-                    base = w.summary_key if part == "summary" else w.sha256
-                    try:  # loads the pair's model on first use: a missing one fails this record
-                        fingerprint = self.translation_fingerprint(w.article.lang, target)
-                    except Exception as exc:
-                        w.translated[(target, part)] = exc
-                        continue
-                    key = digest(base, part, target, fingerprint)
-                    w.translation_keys[(target, part)] = key
-                    previous = self.previous.get(key)
-                    if previous is not None:
-                        reused = (previous.get("translations") or {}).get(target, {}).get(part)
-                        if (
-                            reused is not None
-                            and (previous.get("keys") or {})
-                            .get("translations", {})
-                            .get(target, {})
-                            .get(part)
-                            == key
-                        ):
-                            w.translated[(target, part)] = (reused, [])
-                            w.reused_translations.add((target, part))
-                            continue
-                    if w.article.lang == target:
-                        w.translated[(target, part)] = (text, [])
-                        continue
-                    jobs.setdefault((w.article.lang, target, part), []).append((w, text))
-        for (source, target, part), items in jobs.items():
-            started = time.perf_counter()
+                for part, text in self._parts(w, w.summary):
+                    yield w, target, part, text
 
-            def batch(
-                chunk: Sequence[tuple[Work, str]], source: str = source, target: str = target
-            ) -> list[Any]:
-                return self.translators.get(source, target).translate([text for _, text in chunk])
+    def _key(self, w: Work, target: str, part: str) -> str | None:
+        """The translation's key: its text's key and the pair's translator. None when the pair's
+        model failed to load (loaded on first use): that fails this record alone."""
+        base = w.summary_key if part == "summary" else w.sha256
+        try:
+            fingerprint = self.translation_fingerprint(w.article.lang, target)
+        except Exception as exc:
+            w.translated[(target, part)] = exc
+            return None
+        key = w.translation_keys[(target, part)] = digest(base, part, target, fingerprint)
+        return key
 
-            for (w, _), result in zip(
-                items, _retry_each(f"translating {source}->{target}", batch, items), strict=True
-            ):
-                w.translated[(target, part)] = result
-            seconds = time.perf_counter() - started
-            total = sum(len(text) for _, text in items) or 1
-            for w, text in items:  # a batch's time is attributed by share of characters
-                w.translate_s[target] = w.translate_s.get(target, 0.0) + seconds * len(text) / total
+    def _reuse(self, w: Work, target: str, part: str, key: str) -> bool:
+        """Take an earlier version's translation made under the same key, if there is one."""
+        reused = self.previous.translation(key, target, part)
+        if reused is None:
+            return False
+        w.translated[(target, part)] = (reused, [])
+        w.reused_translations.add((target, part))
+        return True
+
+    def _translate(self, work: list[Work]) -> None:
+        batches: dict[tuple[str, str, str], list[tuple[Work, str]]] = {}
+        for w, target, part, text in self._requested(work):
+            key = self._key(w, target, part)
+            if key is None or self._reuse(w, target, part, key):
+                continue
+            if w.article.lang == target:  # already in the target language: the text itself
+                w.translated[(target, part)] = (text, [])
+                continue
+            batches.setdefault((w.article.lang, target, part), []).append((w, text))
+        for (source, target, part), items in batches.items():
+            self._translate_batch(source, target, part, items)
+
+    def _translate_batch(
+        self, source: str, target: str, part: str, items: list[tuple[Work, str]]
+    ) -> None:
+        """One pair's texts in one go (one by one when the batch fails); each article gets its
+        share of the time."""
+        started = time.perf_counter()
+
+        def batch(chunk: Sequence[tuple[Work, str]]) -> list[Any]:
+            return self.translators.get(source, target).translate([text for _, text in chunk])
+
+        results = _retry_each(f"translating {source}->{target}", batch, items)
+        for (w, _), result in zip(items, results, strict=True):
+            w.translated[(target, part)] = result
+        _attribute_seconds(time.perf_counter() - started, target, items)
 
     # -- the window -----------------------------------------------------------------------------
 
@@ -313,7 +325,7 @@ class Job:
                 generator.loaded.describe()
                 if generator
                 else {
-                    "name_or_path": f"extractive:{self.cfg.summarizer.method}",
+                    "name_or_path": f"extractive:{getattr(self.summariser, 'method', None)}",
                     "revision": None,
                     "weights_sha256": None,
                     "family": "extractive",

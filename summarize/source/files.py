@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, cast
 
+from summarize.choices import SourceKind
 from summarize.config import SourceConfig, known_languages
 
 log = logging.getLogger("summarize")
@@ -191,12 +192,10 @@ def text_files(
 
 
 def file_identity(path: Path) -> dict[str, Any]:
-    """size, mtime and inode from one stat taken before the sha256 (streamed, 1 MiB at a time)."""
+    """size, mtime and inode from one stat taken before the sha256 (streamed)."""
     stat = path.stat()
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
+        digest = hashlib.file_digest(handle, "sha256")
     return {
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
@@ -265,7 +264,7 @@ def resolve_kind(cfg: SourceConfig) -> bool:
             f"text (one article), or name it {', '.join(s for s, _, _ in SUFFIX_KINDS)}"
         )
     kind, compression = by_name or ("text", "none")
-    cfg.kind = kind
+    cfg.kind = SourceKind(kind)
     if cfg.compression == "none":
         cfg.compression = compression
     if by_name is not None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from omegaconf import DictConfig
-
+from summarize.choices import DuplicateIds, LanguageCheck
 from summarize.config import known_languages
 from summarize.records import Article, RecordError, Work
 from summarize.text.languages import base_language, is_language_code
@@ -32,8 +32,27 @@ def binary_reason(text: str) -> str | None:
 
 
 class Screen:
-    def __init__(self, cfg: DictConfig, dedupe: bool = True) -> None:
-        self.cfg = cfg
+    def __init__(
+        self,
+        *,
+        html: bool = True,
+        duplicate_ids: DuplicateIds = DuplicateIds.error,
+        language_check: LanguageCheck = LanguageCheck.process,
+        target_langs: Collection[str] = (),
+        summariser_languages: Sequence[str] | None = None,
+        summariser_name: str | None = None,
+        dedupe: bool = True,
+    ) -> None:
+        """``html``, ``duplicate_ids``, ``language_check``: as source.* says; ``target_langs``:
+        the languages asked for with +lang (a record may be in one without a conf/lang file);
+        ``summariser_languages``: the only languages the summariser takes (None: any), refused
+        otherwise with ``summariser_name`` in the message."""
+        self.html = html
+        self.duplicate_ids = duplicate_ids
+        self.language_check = language_check
+        self.target_langs = frozenset(target_langs)
+        self.summariser_languages = summariser_languages
+        self.summariser_name = summariser_name
         # Off in Ray actors: ids are deduplicated once, on the driver, across all windows.
         self.deduplicate = dedupe
         self.seen_ids: set[bytes] = set()  # 16-byte digests: memory per article, not per character
@@ -53,7 +72,7 @@ class Screen:
         if digest not in self.seen_ids:
             self.seen_ids.add(digest)
             return article
-        if self.cfg.source.duplicate_ids == "error":
+        if self.duplicate_ids == DuplicateIds.error:
             return RecordError(
                 "duplicate_id",
                 f"id {article.id!r} was already read; source.duplicate_ids=suffix keeps both",
@@ -100,7 +119,7 @@ class Screen:
         if reason:
             return error("binary_content", f"looks like binary data: {reason}")
         started = time.perf_counter()
-        text = normalise_text(raw, article.lang, html=self.cfg.source.html)
+        text = normalise_text(raw, article.lang, html=self.html)
         if not text:
             if looks_like_html(raw):
                 return error("html_without_text", "HTML markup with no visible text")
@@ -109,13 +128,8 @@ class Screen:
         article, problem, language = self._language(article, text, notes)
         if problem:
             return problem
-        languages = self.cfg.summarizer.languages
-        if (
-            self.cfg.task == "summarize"
-            and self.cfg.summarizer.kind == "seq2seq"
-            and languages
-            and article.lang not in languages
-        ):
+        languages = self.summariser_languages
+        if languages and article.lang not in languages:
             undeclared = (
                 f" (no language was declared; the text reads as {article.lang!r})"
                 if language and not language["declared"]
@@ -123,7 +137,7 @@ class Screen:
             )
             return error(
                 "unsupported_language",
-                f"summarizer {self.cfg.summarizer.name_or_path} summarises {list(languages)}, not "
+                f"summarizer {self.summariser_name} summarises {list(languages)}, not "
                 f"{article.lang!r}{undeclared}; use summarizer=mt5-xlsum or summarizer=extractive",
             )
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -140,7 +154,7 @@ class Screen:
     def _declared_language(self, article: Article) -> tuple[Article, RecordError | None]:
         """A record's lang must name a configured language (it picks configs, never a path);
         a regional variant of one (fa-IR, en_US) is read as its base language."""
-        known = known_languages() | set(self.cfg.langs)
+        known = known_languages() | self.target_langs
         if article.lang in known:
             return article, None
         base = base_language(article.lang)
@@ -163,8 +177,8 @@ class Screen:
         """The declared language against the text's (lingua). A mismatch is a check that flags
         the record for review; an undeclared language (the default) is routed to the detected
         one when conf/lang has it, whatever the policy but skip (and off: no detection)."""
-        policy = self.cfg.source.language_check
-        if policy == "off":
+        policy = self.language_check
+        if policy == LanguageCheck.off:
             return article, None, None
         from summarize.checks.langid import detect_language
 
@@ -191,7 +205,7 @@ class Screen:
                 None,
             )
         routed = policy == "route" or not declared
-        if routed and detected in known_languages() | set(self.cfg.langs):
+        if routed and detected in known_languages() | self.target_langs:
             notes.append(f"{message}: processed as {detected!r}")
             article = Article(**{**article.__dict__, "lang": detected})
         elif not declared:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from omegaconf import DictConfig, OmegaConf
-
+from summarize.config import ChunkingConfig, RuntimeConfig, SummarizerConfig
 from summarize.generate.backends import make_generator
 from summarize.generate.models import ModelCache, ModelSpec
 from summarize.generate.settings import resolve_generation
@@ -19,24 +18,35 @@ class Summariser(Protocol):
     def summarise(self, texts: Sequence[str], langs: Sequence[str]) -> list[ArticleSummary]: ...
 
 
-def build_summariser(cfg: DictConfig, models: ModelCache) -> Summariser:
-    summarizer = cfg.summarizer
+def build_summariser(
+    summarizer: SummarizerConfig,
+    models: ModelCache,
+    *,
+    overrides: dict[str, Any] | None = None,
+    runtime: RuntimeConfig | None = None,
+    chunking: ChunkingConfig | None = None,
+    max_levels: int = 8,
+) -> Summariser:
+    """``overrides``: generation.summary (over the preset's and the checkpoint's settings);
+    ``max_levels``: generation.max_reduce_levels."""
     if summarizer.kind == "extractive":
         return ExtractiveSummariser(summarizer.method, summarizer.sentences, summarizer.words)
+    assert summarizer.name_or_path, "config.validate refuses an empty summarizer.name_or_path"
     spec = ModelSpec(summarizer.name_or_path, summarizer.revision, "summarizer.name_or_path")
     loaded = models.get(spec)
     settings = resolve_generation(
         loaded,
-        overrides=OmegaConf.to_container(cfg.generation.summary),
-        preset=OmegaConf.to_container(summarizer.generation),  # type: ignore[arg-type]
+        overrides=overrides or {},
+        preset=summarizer.generation,
         task="summarization",
         prefix=summarizer.prefix,
     )
-    generator = make_generator(loaded, settings, cfg.runtime)
+    chunking = chunking or ChunkingConfig()
+    generator = make_generator(loaded, settings, runtime or RuntimeConfig())
     return Seq2SeqSummariser(
         generator,
         prefix=settings.prefix,
-        max_input_tokens=cfg.chunking.max_input_tokens,
-        overlap_sentences=cfg.chunking.overlap_sentences,
-        max_levels=cfg.generation.max_reduce_levels,
+        max_input_tokens=chunking.max_input_tokens,
+        overlap_sentences=chunking.overlap_sentences,
+        max_levels=max_levels,
     )

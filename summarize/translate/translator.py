@@ -3,13 +3,11 @@ translators a job needs (one per language pair, sharing loaded models)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
-
-from summarize.config import LangConfig, TranslatorConfig, load_lang_config
+from summarize.config import LangConfig, RuntimeConfig, TranslatorConfig, load_lang_config
 from summarize.generate.backends import TextGenerator, make_generator
 from summarize.generate.models import ModelCache, ModelSpec
 from summarize.generate.settings import EffectiveGeneration, resolve_generation
@@ -66,22 +64,36 @@ class Translator:
 class TranslatorSet:
     """One Translator per (source, target) pair, sharing loaded models and their generators."""
 
-    def __init__(self, cfg: DictConfig, models: ModelCache) -> None:
-        self.cfg = cfg
+    def __init__(
+        self,
+        targets: Mapping[str, LangConfig],
+        models: ModelCache,
+        *,
+        translator: TranslatorConfig | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        runtime: RuntimeConfig | None = None,
+    ) -> None:
+        """``targets``: the languages asked for (+lang), each with its own translator preset;
+        ``translator``: one translator for every target instead (the ``translator`` group);
+        ``overrides``: generation.translation."""
+        self.targets = dict(targets)
+        self.translator = translator
+        self.overrides = dict(overrides or {})
+        self.runtime = runtime or RuntimeConfig()
         self.models = models
         self._translators: dict[tuple[str, str], Translator] = {}
         self._generators: dict[int, TextGenerator] = {}
         self._used: dict[str, Translator] = {}
 
     def _target(self, code: str) -> LangConfig:
-        return OmegaConf.to_object(self.cfg.langs[code])  # type: ignore[return-value]
+        return self.targets[code]
 
     def _source(self, code: str) -> LangConfig:
-        return self._target(code) if code in self.cfg.langs else load_lang_config(code)
+        return self._target(code) if code in self.targets else load_lang_config(code)
 
     def _translator_config(self, target: str) -> tuple[TranslatorConfig, str]:
-        if self.cfg.translator is not None:
-            return OmegaConf.to_object(self.cfg.translator), "translator.name_or_path"  # type: ignore[return-value]
+        if self.translator is not None:
+            return self.translator, "translator.name_or_path"
         return self._target(target).translator, f"langs.{target}.translator.name_or_path"
 
     def get(self, source: str, target: str) -> Translator:
@@ -95,14 +107,14 @@ class TranslatorSet:
             loaded = self.models.get(ModelSpec(name, translator_cfg.revision, override_key))
             settings = resolve_generation(
                 loaded,
-                overrides=OmegaConf.to_container(self.cfg.generation.translation),
+                overrides=self.overrides,
                 preset=translator_cfg.generation,
                 task=f"translation_{source}_to_{target}",  # T5's task_specific_params key
             )
             generator = self._generators.get(id(loaded))
             if generator is None:
                 generator = self._generators[id(loaded)] = make_generator(
-                    loaded, settings, self.cfg.runtime
+                    loaded, settings, self.runtime
                 )
             direction = direction_for(
                 loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix
@@ -121,7 +133,7 @@ class TranslatorSet:
         return self._translators[key]
 
     def preload(self, source: str) -> None:
-        for target in self.cfg.langs:
+        for target in self.targets:
             if target != source:
                 self.get(source, target)
 

@@ -15,6 +15,12 @@ from omegaconf import OmegaConf
 
 from summarize.config import CONF_DIR
 from summarize.generate.models import ModelCache, ModelSpec, ModelUnavailableError, load_seq2seq
+from summarize.run.build import (
+    generation_overrides,
+    summarizer_config,
+    target_languages,
+    translator_override,
+)
 from summarize.summarise.build import build_summariser
 from summarize.translate.translator import TranslatorSet
 
@@ -90,7 +96,9 @@ def test_summariser_presets_decode_as_their_checkpoints_ask(
 ) -> None:
     cfg = make_config(f"summarizer={preset}", f"model_root={checkpoint_replicas}")
     models = ModelCache(model_root=cfg.model_root, device=CPU, dtype=torch.float32)
-    generator = build_summariser(cfg, models).generator  # type: ignore[attr-defined]
+    generator = build_summariser(
+        summarizer_config(cfg), models, overrides=generation_overrides(cfg, "summary")
+    ).generator  # type: ignore[attr-defined]
     described = generator.settings.describe()
     if preset == "bart-large-cnn":  # everything its generation_config.json says, from there
         folder = CHECKPOINTS / "facebook/bart-large-cnn"
@@ -117,7 +125,9 @@ def test_an_output_cut_at_the_checkpoint_limit_is_flagged(
         "generation.summary.min_new_tokens=199",
     )
     models = ModelCache(model_root=cfg.model_root, device=CPU, dtype=torch.float32)
-    generator = build_summariser(cfg, models).generator  # type: ignore[attr-defined]
+    generator = build_summariser(
+        summarizer_config(cfg), models, overrides=generation_overrides(cfg, "summary")
+    ).generator  # type: ignore[attr-defined]
     assert generator.max_new_tokens == 199
     (output,) = generator.generate(["The council met on Tuesday."], prefix="summarize: ")
     assert output.hit_max_new_tokens
@@ -130,7 +140,12 @@ def test_translators_force_their_target_language_first(
     lang, token = TRANSLATORS[preset]
     cfg = make_config(f"+lang={lang}", f"translator={preset}", f"model_root={checkpoint_replicas}")
     models = ModelCache(model_root=cfg.model_root, device=CPU, dtype=torch.float32)
-    translator = TranslatorSet(cfg, models).get("en", lang)
+    translator = TranslatorSet(
+        target_languages(cfg),
+        models,
+        translator=translator_override(cfg),
+        overrides=generation_overrides(cfg, "translation"),
+    ).get("en", lang)
     loaded = translator.generator.loaded
     token_id = loaded.tokenizer.convert_tokens_to_ids(token)
     assert token_id != loaded.tokenizer.unk_token_id
@@ -149,7 +164,12 @@ def test_multi_target_opus_mt_gets_its_target_token_as_prefix(
 ) -> None:
     cfg = make_config("+lang=fa", "translator=opus-mt", f"model_root={checkpoint_replicas}")
     models = ModelCache(model_root=cfg.model_root, device=CPU, dtype=torch.float32)
-    translator = TranslatorSet(cfg, models).get("en", "fa")
+    translator = TranslatorSet(
+        target_languages(cfg),
+        models,
+        translator=translator_override(cfg),
+        overrides=generation_overrides(cfg, "translation"),
+    ).get("en", "fa")
     assert translator.generator.loaded.spec.name_or_path == "Helsinki-NLP/opus-mt-en-iir"
     assert translator.direction.prefix == ">>pes<< "
     assert translator.settings.describe()["max_length"] == 512  # its generation_config.json

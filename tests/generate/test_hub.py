@@ -105,3 +105,39 @@ def test_offline_the_download_fails_in_one_line(command: list[str]) -> None:
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "cannot be reached" in result.stderr
+
+
+ONLINE_PROBE = """
+import socket
+from summarize.generate.hub import hub_reachable
+dialled = []
+def refuse(*args, **kwargs):
+    dialled.append(args)
+    raise OSError("no network in this test")
+socket.create_connection = refuse
+print(hub_reachable(), len(dialled))
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "dials"),
+    [
+        ({}, 1),
+        ({"HF_HUB_OFFLINE": "1"}, 0),
+        ({"HF_HUB_OFFLINE": "true"}, 0),
+        ({"TRANSFORMERS_OFFLINE": "ON"}, 0),
+    ],
+)
+def test_offline_mode_as_huggingface_hub_reads_it_never_dials_the_hub(
+    env: dict[str, str], dials: int
+) -> None:
+    offline = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    clean = {k: v for k, v in os.environ.items() if k not in offline}
+    result = subprocess.run(
+        [sys.executable, "-c", ONLINE_PROBE],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=120,
+    )
+    assert result.stdout.split() == ["False", str(dials)], result.stderr

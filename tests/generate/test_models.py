@@ -4,6 +4,7 @@ import logging
 import time
 from pathlib import Path
 
+import huggingface_hub.constants
 import pytest
 import torch
 
@@ -41,6 +42,8 @@ def test_missing_model_offline_fails_fast_with_the_fix(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # huggingface_hub reads the variable once, when imported: its own switch, flipped here too.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     started = time.monotonic()
     with pytest.raises(ModelUnavailableError) as info:

@@ -154,3 +154,21 @@ def test_an_empty_input_publishes_nothing_unless_allowed(
     allowed = run(make_config(*OPTIONS, f"source.path={source}", "source.allow_empty=true"))
     assert allowed.read == 0
     assert (allowed.path / "manifest.json").is_file()
+
+
+def test_the_claim_holds_choices_as_plain_strings(make_config: Callable[..., DictConfig]) -> None:
+    """Choices are StrEnums in the config; claim.json (and so the manifest and the config
+    fingerprint a resume compares) holds the plain strings, as read back from disk."""
+    from types import SimpleNamespace
+
+    from summarize.run.claim import build_claim, comparable
+    from summarize.run.keys import digest
+
+    cfg = make_config("summarizer=extractive", "source=jsonl", "source.path=in.jsonl")
+    job = SimpleNamespace(summariser=None, translators=None, runtime={})
+    claim = build_claim(cfg, job, {})
+    config = claim["config"]
+    assert type(config["task"]) is str
+    assert type(config["source"]["kind"]) is str
+    assert (config["source"]["kind"], config["summarizer"]["method"]) == ("jsonl", "lead_words")
+    assert claim["config_sha256"] == digest(comparable(json.loads(json.dumps(config))))

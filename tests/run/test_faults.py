@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from omegaconf import DictConfig
 
-from summarize.run.window import Job
+from summarize.run.build import build_job
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,7 +85,7 @@ def test_a_poisoned_article_fails_alone(
         "source.language_check=off",
         "evaluation.langid=false",
     )
-    job = Job(cfg)
+    job = build_job(cfg)
     generator = job.summariser.generator  # type: ignore[union-attr]
     real = generator.generate
 

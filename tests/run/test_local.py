@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from omegaconf import DictConfig
 
+from summarize.run.build import build_job
 from summarize.run.local import run
-from summarize.run.window import Job
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "summarize" / "schemas"
 
@@ -108,7 +108,7 @@ def test_two_languages_in_one_job_load_each_model_once(
     make_config: Callable[..., DictConfig], tiny_models: dict[str, Path]
 ) -> None:
     cfg = make_config("+lang=[fa,fr]", *tiny(tiny_models))
-    job = Job(cfg)
+    job = build_job(cfg)
     assert len(job.models.loaded()) == 2  # summariser + one translator shared by fa and fr
     result = run(cfg)
     records, manifest = validate_run(result.path)
@@ -246,7 +246,7 @@ def test_the_ct2_backend_never_builds_the_torch_model(
         "generation.summary.max_new_tokens=8",
         "generation.translation.max_new_tokens=8",
     )
-    job = Job(cfg)
+    job = build_job(cfg)
     assert [m.model for m in job.models.loaded()] == [None, None]
     result = run(cfg)
     records, _ = validate_run(result.path)

@@ -1,10 +1,8 @@
 """Screening: what is refused before any model sees an article, with a code a user can filter on."""
 
-from collections.abc import Callable
-
 import pytest
-from omegaconf import DictConfig
 
+from summarize.choices import DuplicateIds, LanguageCheck
 from summarize.records import Article, RecordError, Work
 from summarize.source.screening import Screen, binary_reason
 
@@ -23,20 +21,16 @@ def article(text: str, id: str = "a", lang: str = "en") -> Article:
         ("\x01\x02\x03\x04 ok", "binary_content"),
     ],
 )
-def test_unprocessable_text_gets_its_code(
-    make_config: Callable[..., DictConfig], text: str, code: str
-) -> None:
-    result = Screen(make_config("summarizer=extractive")).check(article(text), "key")
+def test_unprocessable_text_gets_its_code(text: str, code: str) -> None:
+    result = Screen().check(article(text), "key")
     assert isinstance(result, RecordError)
     assert result.code == code
     assert result.id == "a"
     assert result.origin == "in.jsonl:1"
 
 
-def test_a_good_article_becomes_work_with_normalised_text(
-    make_config: Callable[..., DictConfig],
-) -> None:
-    screen = Screen(make_config("summarizer=extractive", "source.language_check=off"))
+def test_a_good_article_becomes_work_with_normalised_text() -> None:
+    screen = Screen(language_check=LanguageCheck.off)
     result = screen.check(article("  Hello <b>world</b>.\r\n\r\n\r\nBye. "), "key")
     assert isinstance(result, Work)
     assert result.text == "Hello world.\n\nBye."
@@ -44,17 +38,13 @@ def test_a_good_article_becomes_work_with_normalised_text(
     assert result.input_key == "key"
 
 
-def test_duplicate_ids_are_errors_or_suffixed(make_config: Callable[..., DictConfig]) -> None:
-    strict = Screen(make_config("summarizer=extractive", "source.language_check=off"))
+def test_duplicate_ids_are_errors_or_suffixed() -> None:
+    strict = Screen(language_check=LanguageCheck.off)
     assert isinstance(strict.check(article("One."), "k1"), Work)
     second = strict.check(article("Two."), "k2")
     assert isinstance(second, RecordError)
     assert second.code == "duplicate_id"
-    lenient = Screen(
-        make_config(
-            "summarizer=extractive", "source.language_check=off", "source.duplicate_ids=suffix"
-        )
-    )
+    lenient = Screen(language_check=LanguageCheck.off, duplicate_ids=DuplicateIds.suffix)
     lenient.check(article("One."), "k1")
     renamed = lenient.check(article("Two."), "k2")
     assert isinstance(renamed, Work)
@@ -62,10 +52,12 @@ def test_duplicate_ids_are_errors_or_suffixed(make_config: Callable[..., DictCon
     assert any("renamed" in note for note in renamed.notes)
 
 
-def test_a_summariser_that_does_not_know_the_language_refuses_it(
-    make_config: Callable[..., DictConfig],
-) -> None:
-    screen = Screen(make_config("source.language_check=off"))  # distilbart: English only
+def test_a_summariser_that_does_not_know_the_language_refuses_it() -> None:
+    screen = Screen(
+        language_check=LanguageCheck.off,
+        summariser_languages=["en"],
+        summariser_name="sshleifer/distilbart-cnn-12-6",
+    )
     result = screen.check(article("Un texte en français.", lang="fr"), "key")
     assert isinstance(result, RecordError)
     assert result.code == "unsupported_language"

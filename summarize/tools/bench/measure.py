@@ -191,7 +191,7 @@ def ct2_generator(
         from summarize.generate.ct2 import CT2Generator
     except ImportError as exc:
         raise SystemExit(
-            f"the ct2 system needs CTranslate2 ({exc}): pip install 'ctranslate2>=4.8,<5', "
+            f"the ct2 system needs CTranslate2 ({exc}): pip install 'ctranslate2>=4.8.5,<5', "
             "or leave it out with --systems naive,batch16,torch"
         ) from exc
     return CT2Generator(
