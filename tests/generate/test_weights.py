@@ -67,6 +67,7 @@ def test_a_code_running_pickle_is_refused_and_never_runs(
     assert not marker.exists()
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # torch's note on protocols 4, 5
 @pytest.mark.parametrize("protocol", [2, 4, 5])
 def test_the_refusal_names_the_file_and_the_opt_in_whatever_the_pickle_protocol(
     checkpoint_replicas: Path, tmp_path: Path, protocol: int
