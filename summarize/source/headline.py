@@ -17,27 +17,31 @@ A Markdown heading (``# Title``) loses its ``#`` marks. Everything else stays th
 
 from __future__ import annotations
 
-import re
-
 MAX_WORDS = 20
 MAX_CHARS = 200
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_OR_CLAUSE_END = tuple(".…,;:۔。")
-_FIRST_PARAGRAPH = re.compile(r"\A\s*([^\n]*\S[^\n]*)\n[ \t\r]*\n(?=\s*\S)")
 
 
 def split_headline(text: str) -> tuple[str | None, str]:
-    """(headline, the text after it), or (None, text) when the first line is not a headline."""
-    found = _FIRST_PARAGRAPH.match(text)
-    if found is None:
+    """(headline, the text after it), or (None, text) when the first line is not a headline.
+    Linear in the text: a 50,000-word file of one line is looked at once, not backtracked over."""
+    first = len(text) - len(text.lstrip())
+    end = text.find("\n", first, first + MAX_CHARS * 4 + 2)  # CRs and spaces around the line
+    if end == -1:
         return None, text
-    line = found.group(1).strip()
+    blank_end = text.find("\n", end + 1)
+    if blank_end == -1 or text[end + 1 : blank_end].strip(" \t\r"):
+        return None, text  # no blank line after it: the first line of a paragraph
+    body = text[blank_end + 1 :]
+    line = text[first:end].strip()
     headline = line.lstrip("#").strip() if line.startswith("#") else line
     if (
-        not headline
+        not body.strip()
+        or not headline
         or len(headline) > MAX_CHARS
         or len(headline.split()) > MAX_WORDS
         or headline.rstrip(_CLOSERS).endswith(_SENTENCE_OR_CLAUSE_END)
     ):
         return None, text
-    return headline, text[found.end() :]
+    return headline, body

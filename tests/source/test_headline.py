@@ -65,3 +65,11 @@ def test_a_short_line_without_a_full_stop_before_a_blank_line_is_the_headline(
 )
 def test_anything_else_stays_the_articles_text(text: str) -> None:
     assert split_headline(text) == (None, text)
+
+
+def test_a_long_one_line_text_is_looked_at_once() -> None:
+    """A 50,000-word file of one line: the rule reads it linearly (a backtracking pattern took
+    minutes here)."""
+    text = "word " * 50_000
+    assert split_headline(text) == (None, text)
+    assert split_headline(f"Council Funds Schools\n\n{text}") == ("Council Funds Schools", text)
