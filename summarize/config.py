@@ -50,7 +50,7 @@ class FieldMap:
 
 @dataclass
 class SourceConfig:
-    kind: SourceKind = SourceKind.auto  # auto: a folder is text, a file is read by its name
+    kind: SourceKind = SourceKind.text  # conf/config.yaml picks source=auto (from source.path)
     # File, folder or saved dataset; null means the sample article shipped with the package.
     path: str | None = None
     # text: file name suffixes read from the folder.

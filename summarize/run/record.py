@@ -8,7 +8,7 @@ from typing import Any, cast
 from summarize.checks.record import needs_review, summary_checks, translation_checks
 from summarize.evaluate.record import RecordEvaluator
 from summarize.records import ArticleSummary, Work
-from summarize.store.record import ErrorInfo, Keys, Models, Record, Reused
+from summarize.store.record import Checks, ErrorInfo, Keys, Models, Record, Reused
 
 
 def _error(code: str, message: str, origin: str) -> ErrorInfo:
@@ -113,11 +113,16 @@ def build_record(
             "translate_s": {t: round(s, 6) for t, s in w.translate_s.items()},
         },
         "evaluation": evaluation,
-        "checks": {
-            "summary": checks["summary"],
-            "translations": checks["translations"],
-            "needs_review": needs_review(checks),
-        },
+        "checks": _record_checks(checks, w.language),
         "notes": [*w.notes, *(summary.notes if summary is not None else ())],
         "error": error,
     }
+
+
+def _record_checks(checks: dict[str, Any], language: dict[str, Any] | None) -> Checks:
+    """The record's checks; ``language`` only where the text is not in its declared language."""
+    out: Checks = {"summary": checks["summary"], "translations": checks["translations"]}  # type: ignore[typeddict-item]
+    if language is not None:
+        out["language"] = language
+    out["needs_review"] = needs_review(checks)
+    return out

@@ -9,7 +9,7 @@ is, so the bytes on disk do not depend on this definition.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class ErrorInfo(TypedDict):
@@ -58,6 +58,9 @@ class Reused(TypedDict):
 class Checks(TypedDict):
     summary: dict[str, Any] | None  # support, flag, sentences, unsupported
     translations: dict[str, dict[str, dict[str, Any] | None]]  # target -> part -> flags
+    # Only when the text is not in the language declared (or defaulted) for it: declared,
+    # detected, processed_as, flag.
+    language: NotRequired[dict[str, Any]]
     needs_review: bool
 
 

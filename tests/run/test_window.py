@@ -82,11 +82,17 @@ def test_a_batch_s_time_is_shared_by_characters() -> None:
 def test_an_earlier_translation_is_taken_only_under_its_own_key(tmp_path: Path) -> None:
     records = [
         {
+            "input_key": "i1",
             "error": None,
             "keys": {"summary": "s1", "translations": {"fr": {"summary": "t1", "article": "t2"}}},
             "translations": {"fr": {"summary": "Le chat.", "article": None}},
         },
-        {"error": None, "keys": {"translations": {"de": {"summary": "t3"}}}, "translations": {}},
+        {
+            "input_key": "i2",
+            "error": None,
+            "keys": {"translations": {"de": {"summary": "t3"}}},
+            "translations": {},
+        },
     ]
     path = tmp_path / "records.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
