@@ -19,13 +19,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig
 
 from summarize.config import validate
 from summarize.generate.batching import BatchesStopped
-from summarize.generate.devices import pick_device
 from summarize.records import Article, RecordError
 from summarize.run.build import build_job
 from summarize.run.claim import build_claim, check_resume, read_claim, write_claim
@@ -47,7 +46,6 @@ from summarize.run.versions import (
     version_name,
     versions,
 )
-from summarize.run.window import Job
 from summarize.source.files import changed_files, check_source, input_identity, input_path
 from summarize.source.readers import count_inputs, read_source
 from summarize.store.atomic import RecordWriter
@@ -59,6 +57,9 @@ from summarize.store.verify import (
     untrusted_advice,
     verify_finished,
 )
+
+if TYPE_CHECKING:  # the model stack loads when a job is built: a mistake exits at once
+    from summarize.run.window import Job
 
 log = logging.getLogger("summarize")
 
@@ -110,6 +111,8 @@ def run(cfg: DictConfig) -> RunResult:
         raise ValueError("run.repair=true repairs the version it resumes: add run.resume=VERSION")
     if not cfg.run.finish:  # finishing reads no input and loads no model
         check_source(cfg.source)
+        from summarize.generate.devices import pick_device  # torch: only once the input is there
+
         pick_device(cfg.runtime.device)  # a device this machine lacks fails before any write
         # The input's languages against the models, and offline every missing model named at
         # once, before anything loads or is written (summarize/run/preflight.py).
