@@ -71,10 +71,17 @@ def _number_keys(values: frozenset[str]) -> frozenset[str]:
 
 
 def _items(
-    text: str, start: int, end: int, lang: str, cased: bool, weigh: bool = True
+    text: str,
+    start: int,
+    end: int,
+    lang: str,
+    cased: bool,
+    weigh: bool = True,
+    piece_tokens: list[Token] | None = None,
 ) -> list[Item]:
     """Content words and numbers of ``text[start:end]``, offsets into ``text`` (weighed for a
-    summary; a source's items need no weight)."""
+    summary; a source's items need no weight). ``piece_tokens``: that piece's tokens, when the
+    caller has them already."""
     piece = text[start:end]
     numbers = find_numbers(piece, lang)
     spans = [(n.start, n.end) for n in numbers]
@@ -82,7 +89,7 @@ def _items(
         Item(start + n.start, start + n.end, _number_keys(n.values), "number") for n in numbers
     ]
     first = True
-    for token in tokens(piece, lang):
+    for token in tokens(piece, lang) if piece_tokens is None else piece_tokens:
         if any(a <= token.start < b for a, b in spans):
             continue
         if not token.stop:
@@ -104,11 +111,14 @@ def index_source(source: str, lang: str | None = None) -> SourceIndex:
     code = base_language(lang)
     index = SourceIndex(spans=sentence_spans(source, code))
     for i, (a, b) in enumerate(index.spans):
+        sentence_tokens = tokens(source[a:b], code)  # once: a long article has many sentences
         counts = Counter(
-            k for item in _items(source, a, b, code, False, weigh=False) for k in item.keys
+            k
+            for item in _items(source, a, b, code, False, weigh=False, piece_tokens=sentence_tokens)
+            for k in item.keys
         )
         # Words glued by lost HTML breaks ("linkInfectiously") also count as their parts.
-        for token in tokens(source[a:b], code):
+        for token in sentence_tokens:
             counts.update(word_key(p, code) for p in glued_parts(token.text))
         for key, count in counts.items():
             index.where.setdefault(key, set()).add(i)

@@ -11,8 +11,8 @@ import pytest
 @pytest.mark.parametrize(
     ("translation", "small", "large"),
     [
-        pytest.param(True, 8, 24, id="with-translation"),
-        pytest.param(False, 20, 60, id="summaries-only"),
+        pytest.param(True, 4, 12, id="with-translation"),
+        pytest.param(False, 8, 24, id="summaries-only"),
         pytest.param(True, 20, 60, id="with-translation-60", marks=pytest.mark.slow),
     ],
 )
