@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures.offline import summarize_offline
 
 from summarize.run.dry_run import dry_run
 
@@ -59,16 +57,7 @@ def test_every_missing_model_is_named_at_once_and_exits_2(
 
 
 def test_the_command_line_exits_2_naming_all_three(tmp_path: Path) -> None:
-    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
-    env.pop("SUMMARIZE_MODEL_ROOT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "summarize", "+lang=[fa,fr]", "run.dry_run=true"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    result = summarize_offline(tmp_path, "+lang=[fa,fr]", "run.dry_run=true")
     assert result.returncode == 2
     for name in NEEDED:
         assert name in result.stderr
@@ -109,16 +98,7 @@ def test_a_run_records_each_models_weights_and_effective_settings(
 
 def test_a_run_offline_names_every_missing_model_at_once(tmp_path: Path) -> None:
     """Issue 22 item 5: the run (not only its dry run) named only the first missing model."""
-    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
-    env.pop("SUMMARIZE_MODEL_ROOT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "summarize", "+lang=[fa,fr]"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    result = summarize_offline(tmp_path, "+lang=[fa,fr]")
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert "3 model(s) missing" in line

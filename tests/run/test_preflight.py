@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
 import pytest
+from fixtures.offline import summarize_offline
 from omegaconf import DictConfig
 
 from summarize.run.local import run
@@ -130,16 +128,7 @@ def test_a_few_records_in_another_language_keep_their_own_error(
 def test_the_command_exits_2_with_the_sentence_and_writes_nothing(tmp_path: Path) -> None:
     """Item 4 as a user meets it: no model is present at all, so nothing could have loaded."""
     folder = _folder(tmp_path, [FRENCH] * 3)
-    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
-    env.pop("SUMMARIZE_MODEL_ROOT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "summarize", f"source.path={folder}"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    result = summarize_offline(tmp_path, f"source.path={folder}")
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert "3 of the first 3 articles cannot be processed" in line
