@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from summarize.config import GenerationSettings
+from summarize.generate.batching import GenerationCounts
 from summarize.generate.hf import Generator
 from summarize.generate.models import LoadedModel
 from summarize.generate.settings import EffectiveGeneration
@@ -26,9 +27,14 @@ class TextGenerator(Protocol):
     """What the stages use of a generator; ``hf.Generator`` and ``ct2.CT2Generator`` both fit."""
 
     loaded: LoadedModel
-    calls: int  # batches run
-    inputs: int  # texts generated for
+    counts: GenerationCounts  # calls (batches run), inputs, sequential decoder steps, tokens
     settings: EffectiveGeneration  # what generate() uses unless a call passes its own
+
+    @property
+    def calls(self) -> int: ...
+
+    @property
+    def inputs(self) -> int: ...
 
     @property
     def max_new_tokens(self) -> int: ...

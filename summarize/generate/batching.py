@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 Output = TypeVar("Output")
@@ -34,6 +35,40 @@ def before_each_batch(hook: Callable[[int], None]) -> Iterator[None]:
         yield
     finally:
         _before_batch.remove(hook)
+
+
+@dataclass
+class GenerationCounts:
+    """What one model's generation did, the same for both backends (metrics.json, benchmarks).
+
+    On an accelerator a call's time is about its sequential decoder steps times the latency of one
+    step, so ``decoder_steps`` per article says how well a job batches on any machine."""
+
+    calls: int = 0  # generate() / translate_batch() calls, one per batch
+    inputs: int = 0  # texts generated for
+    decoder_steps: int = 0  # the sum over calls of the sequential decoder steps each ran
+    input_tokens: int = 0  # real input tokens
+    padded_input_tokens: int = 0  # batch size x longest input, summed over calls
+    output_tokens: int = 0  # new tokens kept, summed over inputs
+
+    def add_batch(self, input_lengths: Sequence[int], steps: int, output_tokens: int) -> None:
+        self.calls += 1
+        self.inputs += len(input_lengths)
+        self.decoder_steps += steps
+        self.input_tokens += sum(input_lengths)
+        self.padded_input_tokens += len(input_lengths) * max(input_lengths, default=0)
+        self.output_tokens += output_tokens
+
+    def add(self, other: GenerationCounts) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def report(self) -> dict[str, Any]:
+        padded = self.padded_input_tokens
+        return {
+            **asdict(self),
+            "padded_token_share": (padded - self.input_tokens) / padded if padded else None,
+        }
 
 
 def token_budget_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:

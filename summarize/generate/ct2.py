@@ -59,7 +59,7 @@ import ctranslate2
 
 from summarize.config import GenerationSettings
 from summarize.generate.allocator import keep_freed_memory
-from summarize.generate.batching import check_input_limit, run_batches
+from summarize.generate.batching import GenerationCounts, check_input_limit, run_batches
 from summarize.generate.ct2_convert import converted_dir
 from summarize.generate.models import LoadedModel
 from summarize.generate.settings import EffectiveGeneration, as_effective
@@ -140,8 +140,7 @@ class CT2Generator:
         # The same resolved settings the torch generator would use (summarize/generate/settings.py).
         self.settings = as_effective(loaded, settings)
         self.batch_tokens = batch_tokens
-        self.calls = 0  # translate_batch() calls, as Generator counts generate() calls
-        self.inputs = 0  # texts generated for, as Generator counts them
+        self.counts = GenerationCounts()  # as Generator counts them
         self.device = resolve_device(device)
         self.compute_type = resolve_compute_type(compute_type, self.device)
         self._cache_dir = cache_dir
@@ -185,6 +184,14 @@ class CT2Generator:
     @cached_property
     def _ids(self) -> dict[str, int]:
         return {token: i for i, token in reversed(list(enumerate(self.vocabulary)))}
+
+    @property
+    def calls(self) -> int:
+        return self.counts.calls
+
+    @property
+    def inputs(self) -> int:
+        return self.counts.inputs
 
     def warm(self) -> None:
         """Convert (once per cache) and load the CTranslate2 model now."""
@@ -269,8 +276,6 @@ class CT2Generator:
                 max_batch_size=self.batch_tokens,
                 **options,
             )
-            self.calls += 1
-            self.inputs += len(batch)
             outputs = []
             for result in results:
                 best: tuple[float, list[int]] | None = None
@@ -285,6 +290,12 @@ class CT2Generator:
                     if best is None or score > best[0]:
                         best = (score, ids)
                 outputs.append(best[1] if best else [])
+            # Decoding runs until the batch's longest output ends (plus the forced BOS step).
+            self.counts.add_batch(
+                [len(encoded[i]) for i in batch],
+                max((len(ids) for ids in outputs), default=0),
+                sum(len(ids) for ids in outputs),
+            )
             return outputs
 
         return run_batches(

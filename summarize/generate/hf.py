@@ -10,7 +10,7 @@ import torch
 from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 
 from summarize.config import GenerationSettings
-from summarize.generate.batching import check_input_limit, run_batches
+from summarize.generate.batching import GenerationCounts, check_input_limit, run_batches
 from summarize.generate.models import LoadedModel
 from summarize.generate.settings import EffectiveGeneration, as_effective
 from summarize.records import Generated
@@ -46,8 +46,15 @@ class Generator:
         # direction's), else these apply.
         self.settings = as_effective(loaded, settings)
         self.batch_tokens = batch_tokens
-        self.calls = 0  # generate() calls
-        self.inputs = 0  # texts generated for (tests count these to prove that reuse skips work)
+        self.counts = GenerationCounts()  # calls, inputs (tests count these to prove reuse), steps
+
+    @property
+    def calls(self) -> int:
+        return self.counts.calls
+
+    @property
+    def inputs(self) -> int:
+        return self.counts.inputs
 
     @property
     def max_new_tokens(self) -> int:
@@ -103,10 +110,8 @@ class Generator:
 
         def run(batch: list[int]) -> list[Generated]:
             output = self._generate_batch(tokenizer, model, [encoded[i] for i in batch], extra)
-            self.calls += 1
-            self.inputs += len(batch)
             decoded = tokenizer.batch_decode(output, skip_special_tokens=True)
-            n_new = output.shape[1] - 1
+            n_new = output.shape[1] - 1  # the decoder steps this call ran (after the start token)
             generated = []
             for row, index in enumerate(batch):
                 # Output tokens exclude the decoder start and padding after EOS.
@@ -120,6 +125,9 @@ class Generator:
                         hit_max_new_tokens=n_new >= limit and bool(output[row][-1] != pad_id),
                     )
                 )
+            self.counts.add_batch(
+                [len(encoded[i]) for i in batch], n_new, sum(g.n_output_tokens for g in generated)
+            )
             return generated
 
         def free_cache() -> None:

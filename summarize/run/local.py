@@ -292,6 +292,7 @@ def _write_run(
                 "generated_inputs": job.generated_inputs(),
             },
             "stage_seconds": dict(stage_seconds),
+            "generation": generation_metrics(job.generation_counts(), written),
             "incremental": {
                 "enabled": cfg.run.incremental,
                 "previous_records": str(previous.path) if previous.path else None,
@@ -301,6 +302,17 @@ def _write_run(
     )
     _warn_language_mismatch(done_now.path)
     return _result(done_now)
+
+
+def generation_metrics(counts: Mapping[str, Any], records: int) -> dict[str, Any]:
+    """Per model: generate calls, inputs, sequential decoder steps, padded-token share; and the
+    job's decoder steps per record written this session (how well it batches, on any machine)."""
+    steps = sum(c.decoder_steps for c in counts.values())
+    return {
+        "models": {name: c.report() for name, c in counts.items()},
+        "decoder_steps": steps,
+        "decoder_steps_per_record": steps / records if records else None,
+    }
 
 
 def _warn_language_mismatch(version_dir: Path) -> None:

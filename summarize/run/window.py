@@ -16,6 +16,7 @@ from typing import Any
 from summarize.choices import Task
 from summarize.config import ChunkingConfig
 from summarize.evaluate.record import RecordEvaluator
+from summarize.generate.batching import GenerationCounts
 from summarize.generate.models import ModelCache
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
 from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
@@ -161,6 +162,16 @@ class Job:
         return (
             summariser_generator.inputs if summariser_generator else 0
         ) + self.translators.generated_inputs()
+
+    def generation_counts(self) -> dict[str, GenerationCounts]:
+        """Per model (its name or path): generate calls, inputs, sequential decoder steps and
+        tokens so far (metrics.json's ``generation``)."""
+        counts: dict[str, GenerationCounts] = {}
+        generator = getattr(self.summariser, "generator", None)
+        for g in ([generator] if generator is not None else []) + self.translators.generators():
+            name = g.loaded.spec.name_or_path
+            counts.setdefault(name, GenerationCounts()).add(g.counts)
+        return counts
 
     # -- stages -------------------------------------------------------------------------------
 

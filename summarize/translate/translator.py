@@ -159,3 +159,7 @@ class TranslatorSet:
 
     def generated_inputs(self) -> int:
         return sum(g.inputs for g in self._generators.values())
+
+    def generators(self) -> list[TextGenerator]:
+        """One per translation model loaded or resolved so far."""
+        return list(self._generators.values())

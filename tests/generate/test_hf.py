@@ -93,3 +93,29 @@ def test_shared_cross_attention_cache_gives_the_same_beams(
         ours.settings.hf_kwargs(),
     )
     assert torch.equal(plain, fast)
+
+
+def test_counts_report_calls_inputs_decoder_steps_and_padding(tiny_models: dict[str, Path]) -> None:
+    loaded = load_seq2seq(
+        ModelSpec(str(tiny_models["bart"])),
+        model_root=None,
+        device=torch.device("cpu"),
+        dtype=torch.float32,
+    )
+    texts = ["Short.", "A much longer sentence about the weather in the north of the country."]
+    lengths = [len(ids) for ids in loaded.tokenizer(texts)["input_ids"]]
+    # A budget that fits both inputs in one batch, then one that splits them.
+    for budget, calls in ((2 * max(lengths), 1), (max(lengths), 2)):
+        generator = Generator(
+            loaded, GenerationSettings(max_new_tokens=6, num_beams=2), batch_tokens=budget
+        )
+        outputs = generator.generate(texts)
+        counts = generator.counts.report()
+        assert counts["calls"] == calls and counts["inputs"] == 2
+        assert counts["input_tokens"] == sum(lengths)
+        padded = (2 if calls == 1 else 1) * max(lengths) + (0 if calls == 1 else min(lengths))
+        assert counts["padded_input_tokens"] == padded
+        assert counts["padded_token_share"] == (padded - sum(lengths)) / padded
+        # Random weights never stop early: every call runs to the limit, one step per new token.
+        assert counts["decoder_steps"] == 6 * calls
+        assert counts["output_tokens"] == sum(g.n_output_tokens for g in outputs)

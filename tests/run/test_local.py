@@ -118,6 +118,15 @@ def test_two_languages_in_one_job_load_each_model_once(
     assert record["summary"]
     assert record["model"]["translators"]["fa"]["family"] == "m2m100"
     assert manifest["models"]["summarizer"]["family"] == "bart"
+    # metrics.json: per model, what generation did; one article's fa and fr batches are two calls
+    generation = json.loads((result.path / "metrics.json").read_text("utf-8"))["generation"]
+    by_model = generation["models"]
+    assert set(by_model) == {str(tiny_models["bart"]), str(tiny_models["m2m100"])}
+    translation = by_model[str(tiny_models["m2m100"])]
+    assert translation["calls"] == 2 and translation["inputs"] >= 2
+    assert translation["decoder_steps"] >= 2 * 8  # min_new_tokens=8 per call
+    assert generation["decoder_steps"] == sum(m["decoder_steps"] for m in by_model.values())
+    assert generation["decoder_steps_per_record"] == generation["decoder_steps"]  # one record
 
 
 @pytest.mark.parametrize("translator", ["mbart50", "nllb", "marian", "m2m100"])
