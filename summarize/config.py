@@ -143,8 +143,10 @@ class RuntimeConfig:
     device: str = "auto"  # auto | cpu | cuda | mps
     dtype: str = "auto"  # auto | float32 | bfloat16 | float16
     threads: int | None = None  # torch intra-op threads; null: torch's default
-    batch_tokens: int = 8192  # padded input tokens per generate() batch
-    window_articles: int = 32  # articles whose chunks are batched together
+    # auto: 8192 and 32 on CPU; on CUDA sized from the free memory and the models (the dry run
+    # prints what is chosen: summarize/generate/budget.py)
+    batch_tokens: Any = "auto"  # padded input tokens per generate() batch: auto or a number
+    window_articles: Any = "auto"  # articles whose chunks are batched together: auto or a number
     seed: int = 0
     quantize: Quantize = Quantize.none
     backend: Backend = Backend.torch
@@ -281,8 +283,12 @@ def validate(cfg: Any) -> None:
         cfg.summarizer.words is not None and cfg.summarizer.words < 1
     ):
         raise ValueError("summarizer.sentences must be >= 1 and summarizer.words >= 1 (or null)")
-    if cfg.runtime.batch_tokens < 64 or cfg.runtime.window_articles < 1:
-        raise ValueError("runtime.batch_tokens must be >= 64 and runtime.window_articles >= 1")
+    for key, least in (("batch_tokens", 64), ("window_articles", 1)):
+        value = cfg.runtime[key]
+        if value != "auto" and (
+            not isinstance(value, int) or isinstance(value, bool) or value < least
+        ):
+            raise ValueError(f"runtime.{key}={value}: use auto or a whole number >= {least}")
     if not 0 <= cfg.shard.index < cfg.shard.count:
         raise ValueError(
             f"shard.index={cfg.shard.index} must be in [0, shard.count={cfg.shard.count})"

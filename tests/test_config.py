@@ -65,7 +65,21 @@ def test_typo_in_a_key_fails_with_its_name(make_config: Callable[..., DictConfig
 
 def test_wrong_type_fails(make_config: Callable[..., DictConfig]) -> None:
     with pytest.raises(ConfigCompositionException):
-        make_config("runtime.batch_tokens=many")
+        make_config("runtime.seed=many")
+
+
+@pytest.mark.parametrize(
+    "override",
+    ["runtime.batch_tokens=many", "runtime.batch_tokens=10", "runtime.window_articles=0"],
+)
+def test_budgets_are_auto_or_a_number(
+    make_config: Callable[..., DictConfig], override: str
+) -> None:
+    key = override.split("=")[0]
+    with pytest.raises(ValueError, match=rf"{key}=.*use auto or a whole number"):
+        validate(make_config(override))
+    validate(make_config(f"{key}=auto"))
+    validate(make_config(f"{key}=4096"))
 
 
 def test_validate_explains_the_fix(make_config: Callable[..., DictConfig]) -> None:

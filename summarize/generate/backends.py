@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from summarize.config import GenerationSettings
 from summarize.generate.batching import GenerationCounts
+from summarize.generate.budget import CPU_BATCH_TOKENS
 from summarize.generate.hf import Generator
 from summarize.generate.models import LoadedModel
 from summarize.generate.settings import EffectiveGeneration
@@ -29,6 +30,8 @@ class TextGenerator(Protocol):
     loaded: LoadedModel
     counts: GenerationCounts  # calls (batches run), inputs, sequential decoder steps, tokens
     settings: EffectiveGeneration  # what generate() uses unless a call passes its own
+    batch_tokens: int  # padded input tokens per batch
+    batch_inputs: int | None  # inputs per batch at most (None: only tokens count)
 
     @property
     def calls(self) -> int: ...
@@ -57,8 +60,10 @@ def make_generator(
 ) -> Generator | CT2Generator:
     """The generator ``runtime.backend`` names (``runtime``: the ``RuntimeConfig`` node)."""
     backend = runtime.backend
+    # auto: CPU's budget until the job sizes it for the device (summarize/generate/budget.py)
+    batch_tokens = CPU_BATCH_TOKENS if runtime.batch_tokens == "auto" else runtime.batch_tokens
     if backend == "torch":
-        return Generator(loaded, settings, runtime.batch_tokens)
+        return Generator(loaded, settings, batch_tokens)
     if backend != "ct2":
         raise ValueError(f"runtime.backend={backend!r}: use torch or ct2")
     try:
@@ -70,7 +75,7 @@ def make_generator(
     return CT2Generator(
         loaded,
         settings,
-        runtime.batch_tokens,
+        batch_tokens,
         device=runtime.device,
         compute_type=runtime.ct2_compute_type,
         cache_dir=runtime.ct2_cache_dir,

@@ -71,14 +71,18 @@ class GenerationCounts:
         }
 
 
-def token_budget_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
-    """Indices grouped longest first so that (longest in batch) x (batch size) <= batch_tokens."""
+def token_budget_batches(
+    lengths: Sequence[int], batch_tokens: int, batch_inputs: int | None = None
+) -> list[list[int]]:
+    """Indices grouped longest first so that (longest in batch) x (batch size) <= batch_tokens,
+    and (with ``batch_inputs``) batch size <= batch_inputs."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     batches: list[list[int]] = []
     current: list[int] = []
     for index in order:
         longest = lengths[current[0]] if current else lengths[index]
-        if current and longest * (len(current) + 1) > batch_tokens:
+        full = batch_inputs is not None and len(current) >= batch_inputs
+        if current and (full or longest * (len(current) + 1) > batch_tokens):
             batches.append(current)
             current = []
         current.append(index)
@@ -100,6 +104,7 @@ def run_batches(
     run: Callable[[list[int]], Sequence[Output]],
     is_out_of_memory: Callable[[BaseException], bool],
     after_out_of_memory: Callable[[], None] = lambda: None,
+    batch_inputs: int | None = None,
 ) -> list[Output]:
     """``run(batch indices)`` over token-budget batches; results in input order.
 
@@ -107,7 +112,7 @@ def run_batches(
     input that still does not fit raises.
     """
     results: list[Output | None] = [None] * len(lengths)
-    pending = token_budget_batches(lengths, batch_tokens)
+    pending = token_budget_batches(lengths, batch_tokens, batch_inputs)
     while pending:
         for hook in _before_batch:
             hook(_batches_run[0] + 1)

@@ -140,6 +140,7 @@ class CT2Generator:
         # The same resolved settings the torch generator would use (summarize/generate/settings.py).
         self.settings = as_effective(loaded, settings)
         self.batch_tokens = batch_tokens
+        self.batch_inputs: int | None = None  # set with runtime.batch_tokens=auto on CUDA
         self.counts = GenerationCounts()  # as Generator counts them
         self.device = resolve_device(device)
         self.compute_type = resolve_compute_type(compute_type, self.device)
@@ -304,6 +305,7 @@ class CT2Generator:
             run,
             # CTranslate2 reports CUDA out-of-memory as a RuntimeError.
             lambda exc: isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower(),
+            batch_inputs=self.batch_inputs,
         )
 
     def generate(

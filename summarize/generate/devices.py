@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import torch
+
+from summarize.generate.budget import Budget, ModelShape, choose_budget, shape_from_config
 
 
 def _mps_available() -> bool:
@@ -52,3 +57,54 @@ def pick_dtype(requested: str, device: torch.device) -> torch.dtype:
     if device.type == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return torch.float32
+
+
+def free_bytes(device: torch.device) -> int | None:
+    """The device's free memory now (CUDA); None elsewhere (a CPU budget does not depend on it)."""
+    if device.type != "cuda":
+        return None
+    free, _total = torch.cuda.mem_get_info(device)
+    return int(free)
+
+
+def count_parameters(config: Any) -> int:
+    """A model's parameters from its config alone (built on the meta device: no memory, no
+    weights read); shared (tied) weights count once."""
+    from transformers import AutoModelForSeq2SeqLM
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # its advice on generation settings is not for this copy
+    try:
+        with torch.device("meta"):
+            model = AutoModelForSeq2SeqLM.from_config(config)
+    finally:
+        hf_logging.set_verbosity(level)
+    return sum(p.numel() for p in model.parameters())
+
+
+def shape_of(name: str, config: Any, settings: Any) -> ModelShape:
+    """A model's memory shape from its config and effective generation settings."""
+    beams = settings.values.get("num_beams") or 1
+    parameters = count_parameters(config)
+    return shape_from_config(name, config, parameters, beams, settings.max_new_tokens)
+
+
+def device_budget(
+    runtime: Any, device: torch.device, dtype: torch.dtype, generators: Sequence[Any]
+) -> Budget:
+    """``runtime.batch_tokens``/``window_articles`` resolved for this device and these models'
+    generators (summarize/generate/budget.py says how)."""
+    shapes = []
+    if device.type == "cuda" and "auto" in (runtime.batch_tokens, runtime.window_articles):
+        for generator in generators:
+            loaded = generator.loaded
+            shapes.append(shape_of(loaded.spec.name_or_path, loaded.config, generator.settings))
+    return choose_budget(
+        device.type,
+        batch_tokens=runtime.batch_tokens,
+        window_articles=runtime.window_articles,
+        free_bytes=free_bytes(device),
+        dtype_bytes=torch.empty((), dtype=dtype).element_size(),
+        shapes=shapes,
+    )

@@ -46,6 +46,7 @@ class Generator:
         # direction's), else these apply.
         self.settings = as_effective(loaded, settings)
         self.batch_tokens = batch_tokens
+        self.batch_inputs: int | None = None  # set with runtime.batch_tokens=auto on CUDA
         self.counts = GenerationCounts()  # calls, inputs (tests count these to prove reuse), steps
 
     @property
@@ -140,4 +141,5 @@ class Generator:
             run,
             lambda exc: isinstance(exc, torch.OutOfMemoryError),
             free_cache,
+            self.batch_inputs,
         )

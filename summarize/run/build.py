@@ -82,7 +82,8 @@ def build_job(
     import torch
 
     from summarize.evaluate.record import RecordEvaluator, evaluation_settings
-    from summarize.generate.devices import pick_device, pick_dtype
+    from summarize.generate.budget import apply_budget
+    from summarize.generate.devices import device_budget, pick_device, pick_dtype
     from summarize.generate.models import ModelCache
     from summarize.run.window import Job, JobSettings
     from summarize.summarise.build import build_summariser
@@ -94,10 +95,11 @@ def build_job(
     if runtime.threads:
         torch.set_num_threads(runtime.threads)
     device = pick_device(runtime.device)
+    dtype = pick_dtype(runtime.dtype, device)
     models = ModelCache(
         model_root=cfg.model_root,
         device=device,
-        dtype=pick_dtype(runtime.dtype, device),
+        dtype=dtype,
         allow_pickle=cfg.model.allow_pickle,
         trust_remote_code=cfg.model.trust_remote_code,
         hash_weights=cfg.model.hash_weights,
@@ -130,6 +132,15 @@ def build_job(
     # The pairs of the languages found in the input's sample fail here, before any reading.
     for source in source_langs or [source_language(cfg.source)]:
         translators.preload(source)
+    # Batch and window sizes: given, or (auto) sized from the device and the models resolved now.
+    summariser_generator = getattr(summariser, "generator", None)
+    generators = [summariser_generator] if summariser_generator is not None else []
+    budget = device_budget(
+        OmegaConf.to_object(cfg.runtime), device, dtype, generators + translators.generators()
+    )
+    if summariser_generator is not None:
+        apply_budget(summariser_generator, budget)
+    translators.set_budget(budget)
     settings = JobSettings(
         task=cfg.task,
         targets=tuple(str(code) for code in cfg.langs),
@@ -152,4 +163,5 @@ def build_job(
             "quantize": runtime.quantize,
         },
         previous=previous,
+        budget=budget,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from summarize.config import validate
+from summarize.generate.budget import Budget, choose_budget
 from summarize.generate.locate import download_command, locate, looks_like_path
 from summarize.generate.settings import resolve_generation
 from summarize.generate.tokenization import config_family
@@ -93,7 +94,8 @@ def dry_run(cfg: DictConfig) -> int:
     records = f" ({count} records)" if count is not None else ""
     print(f"input: {cfg.source.kind} {input_path(cfg.source)}{records}", flush=True)
     missing = []
-    for need in needed_models(cfg, input_languages(cfg)):
+    languages = input_languages(cfg)
+    for need in needed_models(cfg, languages):
         line, present = describe_need(need, cfg.model_root)
         print(line, flush=True)
         if not present:
@@ -106,4 +108,62 @@ def dry_run(cfg: DictConfig) -> int:
             download_command([n.spec for n in missing], cfg.model_root),
         )
         return 2
+    print(budget_line(cfg, languages), flush=True)
     return 0
+
+
+def planned_budget(
+    cfg: DictConfig,
+    languages: list[str],
+    device_type: str,
+    free_bytes: int | None,
+    dtype_bytes: int,
+) -> Budget:
+    """What ``runtime.batch_tokens``/``window_articles`` resolve to for the models ``cfg`` needs
+    on a device with ``free_bytes`` free (read from the models' config files; no weights load)."""
+    from transformers import AutoConfig
+
+    from summarize.generate.devices import shape_of
+
+    runtime = cfg.runtime
+    shapes = []
+    if device_type == "cuda" and "auto" in (runtime.batch_tokens, runtime.window_articles):
+        for need in needed_models(cfg, languages):
+            found = locate(need.spec, cfg.model_root)
+            if found is None:
+                continue
+            config = AutoConfig.from_pretrained(found.location)
+            checkpoint = SimpleNamespace(location=found.location, config=config)
+            settings = resolve_generation(
+                checkpoint, overrides=need.overrides, preset=need.preset, task=need.task
+            )
+            shapes.append(shape_of(need.spec.name_or_path, config, settings))
+    return choose_budget(
+        device_type,
+        batch_tokens=runtime.batch_tokens,
+        window_articles=runtime.window_articles,
+        free_bytes=free_bytes,
+        dtype_bytes=dtype_bytes,
+        shapes=shapes,
+    )
+
+
+def describe_budget(budget: Budget, device: str) -> str:
+    inputs = f", {budget.batch_inputs} inputs at most" if budget.batch_inputs else ""
+    return (
+        f"device {device}: batches of {budget.batch_tokens} padded input tokens{inputs}, "
+        f"windows of {budget.window_articles} articles ({budget.why})"
+    )
+
+
+def budget_line(cfg: DictConfig, languages: list[str]) -> str:
+    """The budget on this machine's device (a device it lacks is refused here, as the run
+    would). Loads torch, not the models."""
+    import torch
+
+    from summarize.generate.devices import free_bytes, pick_device, pick_dtype
+
+    device = pick_device(cfg.runtime.device)
+    dtype_bytes = torch.empty((), dtype=pick_dtype(cfg.runtime.dtype, device)).element_size()
+    budget = planned_budget(cfg, languages, device.type, free_bytes(device), dtype_bytes)
+    return describe_budget(budget, str(device))

@@ -6,13 +6,12 @@ resolved (config, tokenizer, weights hash: what record keys need) and their weig
 key misses, or at once for a fresh run with nothing to reuse (a bad model fails before a version
 is claimed). It claims a new version folder (or reopens an unfinished one with ``run.resume``,
 refused before any weights load when the config changed), streams the input
-in windows of ``runtime.window_articles``, appends one record per input record, then writes
+in windows of ``runtime.window_articles`` (auto: sized from the device), appends one record per input record, then writes
 errors.jsonl, metrics.json and, last, manifest.json, which marks the run finished.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import defaultdict
@@ -37,6 +36,7 @@ from summarize.run.progress import Progress
 from summarize.run.reopen import kept_records
 from summarize.run.reuse import PreviousRecords
 from summarize.run.signals import Stop, stop_on_signals
+from summarize.run.tally import generation_metrics, warn_language_mismatch
 from summarize.run.versions import (
     claim_version,
     finished_versions,
@@ -50,7 +50,7 @@ from summarize.source.files import changed_files, check_source, input_identity, 
 from summarize.source.readers import count_inputs, read_source
 from summarize.store.atomic import RecordWriter
 from summarize.store.faults import fault_point
-from summarize.store.layout import LATEST, MANIFEST, METRICS, RECORDS
+from summarize.store.layout import LATEST, MANIFEST, RECORDS
 from summarize.store.verify import (
     read_manifest,
     records_identity,
@@ -227,12 +227,12 @@ def processed_windows(
 
         yield from process_on_ray(
             cfg,
-            windows(items, cfg.runtime.window_articles),
+            windows(items, job.budget.window_articles),
             job.screen,
             str(previous.path) if previous.path else None,
         )
         return
-    for window in windows(items, cfg.runtime.window_articles):
+    for window in windows(items, job.budget.window_articles):
         yield job.process(window)
 
 
@@ -249,6 +249,14 @@ def _write_run(
     clock = time.perf_counter()
     stage_seconds: dict[str, float] = defaultdict(float)
     log.info("writing %s", version_dir)
+    budget = job.budget
+    log.info(
+        "batches of %d padded input tokens%s, windows of %d articles (%s)",
+        budget.batch_tokens,
+        f" and {budget.batch_inputs} inputs at most" if budget.batch_inputs else "",
+        budget.window_articles,
+        budget.why,
+    )
     total = count_inputs(cfg.source)
     if total is not None and cfg.shard.count > 1:
         total = None  # a shard's share is only known by reading
@@ -292,7 +300,10 @@ def _write_run(
                 "generated_inputs": job.generated_inputs(),
             },
             "stage_seconds": dict(stage_seconds),
-            "generation": generation_metrics(job.generation_counts(), written),
+            "generation": {
+                **generation_metrics(job.generation_counts(), written),
+                "budget": job.budget.describe(),
+            },
             "incremental": {
                 "enabled": cfg.run.incremental,
                 "previous_records": str(previous.path) if previous.path else None,
@@ -300,40 +311,8 @@ def _write_run(
         },
         stop=stop,
     )
-    _warn_language_mismatch(done_now.path)
+    warn_language_mismatch(done_now.path)
     return _result(done_now)
-
-
-def generation_metrics(counts: Mapping[str, Any], records: int) -> dict[str, Any]:
-    """Per model: generate calls, inputs, sequential decoder steps, padded-token share; and the
-    job's decoder steps per record written this session (how well it batches, on any machine)."""
-    steps = sum(c.decoder_steps for c in counts.values())
-    return {
-        "models": {name: c.report() for name, c in counts.items()},
-        "decoder_steps": steps,
-        "decoder_steps_per_record": steps / records if records else None,
-    }
-
-
-def _warn_language_mismatch(version_dir: Path) -> None:
-    """The last line on stderr when articles are not in the language they were declared (or
-    defaulted) in: counted in metrics.json, each one in report.html's needs-review section."""
-    try:
-        metrics = json.loads((version_dir / METRICS).read_text("utf-8"))
-    except (OSError, ValueError):
-        return
-    found = (metrics.get("checks") or {}).get("language_mismatch") or {}
-    if not found.get("count"):
-        return
-    read_as = ", ".join(f"{n} read as {lang!r}" for lang, n in (found.get("read_as") or {}).items())
-    log.warning(
-        "%d of %d articles are not in the language declared for them (or the default en): "
-        "%s (language_mismatch in metrics.json; needs review in report.html). Declare it: a lang "
-        "field per record, or source.lang=CODE",
-        found["count"],
-        found.get("of"),
-        read_as,
-    )
 
 
 def _check_input_unchanged(cfg: DictConfig, version_dir: Path, claim: dict[str, Any]) -> None:

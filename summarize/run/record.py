@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from summarize.checks.record import needs_review, summary_checks, translation_checks
 from summarize.evaluate.record import RecordEvaluator
-from summarize.records import ArticleSummary, Work
-from summarize.store.record import Checks, ErrorInfo, Keys, Models, Record, Reused
+from summarize.records import ArticleSummary, RecordError, Work
+from summarize.store.record import Checks, ErrorInfo, ErrorRecord, Keys, Models, Record, Reused
 
 
 def _error(code: str, message: str, origin: str) -> ErrorInfo:
@@ -126,3 +126,16 @@ def _record_checks(checks: dict[str, Any], language: dict[str, Any] | None) -> C
         out["language"] = language
     out["needs_review"] = needs_review(checks)
     return out
+
+
+def error_record(error: RecordError, key: str) -> ErrorRecord:
+    return {
+        "id": error.id,
+        "input_key": key,
+        "source_sha256": error.source_sha256,
+        "lang": error.lang,
+        "summary": None,
+        "translations": {},
+        "chunks": {"count": 0, "spans": []},
+        "error": {"code": error.code, "message": error.message, "origin": error.origin},
+    }

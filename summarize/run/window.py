@@ -17,10 +17,11 @@ from summarize.choices import Task
 from summarize.config import ChunkingConfig
 from summarize.evaluate.record import RecordEvaluator
 from summarize.generate.batching import GenerationCounts
+from summarize.generate.budget import Budget, choose_budget
 from summarize.generate.models import ModelCache
 from summarize.records import Article, ArticleSummary, Chunk, RecordError, Work
 from summarize.run.keys import PIPELINE_VERSION, digest, input_key, model_fingerprint
-from summarize.run.record import build_record
+from summarize.run.record import build_record, error_record
 from summarize.run.reuse import PreviousRecords
 from summarize.source.screening import Screen
 from summarize.store.record import ErrorRecord
@@ -28,19 +29,6 @@ from summarize.summarise.build import Summariser
 from summarize.translate.translator import TranslatorSet
 
 log = logging.getLogger("summarize")
-
-
-def error_record(error: RecordError, key: str) -> ErrorRecord:
-    return {
-        "id": error.id,
-        "input_key": key,
-        "source_sha256": error.source_sha256,
-        "lang": error.lang,
-        "summary": None,
-        "translations": {},
-        "chunks": {"count": 0, "spans": []},
-        "error": {"code": error.code, "message": error.message, "origin": error.origin},
-    }
 
 
 def _retry_each(label: str, run_batch: Any, items: Sequence[Any]) -> list[Any]:
@@ -94,14 +82,17 @@ class Job:
         evaluator: RecordEvaluator,
         runtime: dict[str, Any],
         previous: PreviousRecords | None = None,
+        budget: Budget | None = None,
     ) -> None:
         """``summariser``: None for task=translate; ``runtime``: the resolved backend, dtype,
-        device and quantisation (part of every key)."""
+        device and quantisation (part of every key); ``budget``: batch and window sizes (not
+        part of any key; None: CPU's defaults)."""
         self.settings = settings
         self.models = models
         self.summariser = summariser
         self.translators = translators
         self.previous = previous or PreviousRecords(None)
+        self.budget = budget or choose_budget("cpu")
         self.screen = screen
         self.evaluator = evaluator
         runtime = dict(runtime)

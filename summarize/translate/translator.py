@@ -9,6 +9,7 @@ from typing import Any
 
 from summarize.config import LangConfig, RuntimeConfig, TranslatorConfig, load_lang_config
 from summarize.generate.backends import TextGenerator, make_generator
+from summarize.generate.budget import Budget, apply_budget
 from summarize.generate.models import ModelCache, ModelSpec
 from summarize.generate.settings import EffectiveGeneration, resolve_generation
 from summarize.records import Generated
@@ -83,6 +84,7 @@ class TranslatorSet:
         self.models = models
         self._translators: dict[tuple[str, str], Translator] = {}
         self._generators: dict[int, TextGenerator] = {}
+        self.budget: Budget | None = None  # runtime.batch_tokens=auto, resolved by the job
         self._used: dict[str, Translator] = {}
 
     def _target(self, code: str) -> LangConfig:
@@ -116,6 +118,7 @@ class TranslatorSet:
                 generator = self._generators[id(loaded)] = make_generator(
                     loaded, settings, self.runtime
                 )
+                apply_budget(generator, self.budget)
             direction = direction_for(
                 loaded, source_cfg.codes, source_cfg.name, target_cfg, translator_cfg.prefix
             )
@@ -159,6 +162,12 @@ class TranslatorSet:
 
     def generated_inputs(self) -> int:
         return sum(g.inputs for g in self._generators.values())
+
+    def set_budget(self, budget: Budget) -> None:
+        """Batch limits for every translation model, resolved now or later."""
+        self.budget = budget
+        for generator in self._generators.values():
+            apply_budget(generator, budget)
 
     def generators(self) -> list[TextGenerator]:
         """One per translation model loaded or resolved so far."""

@@ -25,8 +25,12 @@ def test_every_model_present_prints_one_line_each_and_exits_0(
     assert dry_run(cfg) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("input: text ")
-    assert [line.split(" ", 1)[0] for line in lines[1:]] == list(NEEDED)
-    summariser, mbart, opus = lines[1:]
+    assert [line.split(" ", 1)[0] for line in lines[1:-1]] == list(NEEDED)
+    summariser, mbart, opus = lines[1:-1]
+    # runtime.batch_tokens/window_articles=auto, as resolved for this machine's CPU
+    assert lines[-1] == (
+        "device cpu: batches of 8192 padded input tokens, windows of 32 articles (cpu defaults)"
+    )
     for shown in ("model_root", "pytorch_model.bin", "licence apache-2.0", "num_beams=4"):
         assert shown in summariser
     for shown in ("min_length=56", "max_length=142", "no_repeat_ngram_size=3"):
@@ -35,6 +39,15 @@ def test_every_model_present_prints_one_line_each_and_exits_0(
     assert "forced_bos_token=fa_IR" in mbart
     assert "licence cc-by-4.0" in opus
     assert not (tmp_path / "outputs").exists()  # no job folder, lock or version
+
+
+def test_a_device_this_machine_lacks_is_refused_in_one_line(
+    make_config, checkpoint_replicas: Path
+) -> None:
+    cfg = make_config("+lang=[fa,fr]", f"model_root={checkpoint_replicas}", "runtime.device=cuda")
+    with pytest.raises(ValueError, match=r"runtime.device=cuda: .*use runtime.device=cpu") as info:
+        dry_run(cfg)
+    assert "\n" not in str(info.value)
 
 
 def test_every_missing_model_is_named_at_once_and_exits_2(

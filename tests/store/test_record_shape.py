@@ -12,8 +12,7 @@ from typing import Any
 from summarize.evaluate.record import EvaluationSettings, RecordEvaluator
 from summarize.publish.columns import COLUMN_SOURCES, NOT_EXPORTED, record_features, to_row
 from summarize.records import Article, ArticleSummary, Chunk, Generated, RecordError, Work
-from summarize.run.record import build_record
-from summarize.run.window import error_record
+from summarize.run.record import build_record, error_record
 from summarize.store.atomic import encode_line
 from summarize.store.record import Chunks, ErrorInfo, ErrorRecord, ModelInfo, Record
 
